@@ -1,0 +1,294 @@
+"""The site: hosts, accounts and the rules a site may tune, read from a TOML site file.
+
+Every error names the file, the key and what is wrong, so a QC scientist can fix the file without
+reading code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .phases import PHASES
+
+DEFAULT_PHYSICAL_PREFIXES = ("/fujisan3", "/diska")
+DEFAULT_TIMEOUT_S = 30.0
+
+FEATURES = frozenset(
+    {
+        "muc_migrate",
+        "incremental",
+        "full_migration",
+        "calchecker",
+        "trendplotter",
+        "condor",
+        "autodaily",
+        "processpreimg",
+        "operational",
+        "vnc",
+    }
+)
+PROCESSQC_FLAVOURS = frozenset({"python", "midas", "gnuplot", "python+midas"})
+MUC_NAME = re.compile(r"^muc\d{2}$")
+OLD_BLADE_NAME = re.compile(r"^(dfo|qc)\d{2}$")
+
+
+class SiteError(Exception):
+    """A site file that cannot be used; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Host:
+    name: str
+    url: str
+    """testinfra host spec; ``{account}`` is replaced by the account name."""
+    disk_prefixes: tuple[str, ...] = ()
+    """physical prefixes of this host's own data disks (``/fujisan3`` on a muc)."""
+    condor_slots: int | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    root: Path | None = None
+    """demo only: the folder that stands for this host's ``/``."""
+    mounts: Mapping[str, Path] = field(default_factory=dict)
+    """demo only: logical path -> folder, e.g. ``/home`` -> the shared home folder."""
+    bin_dir: Path | None = None
+    """demo only: folder put first on PATH, so commands answer as this host would."""
+    ssh_identity_file: str | None = None
+    ssh_extra_args: str | None = None
+
+    @property
+    def is_muc(self) -> bool:
+        return bool(MUC_NAME.match(self.name))
+
+    def url_for(self, account: str) -> str:
+        return self.url.replace("{account}", account)
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    muc: str
+    ops: str
+    home: str
+    features: frozenset[str]
+    qc_cluster: bool = False
+    processqc: str | None = None
+    transition_date: dt.date | None = None
+    commissioning_date: dt.date | None = None
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+
+@dataclass(frozen=True)
+class Site:
+    path: Path
+    name: str
+    hosts: Mapping[str, Host]
+    accounts: Mapping[str, Account]
+    physical_prefixes: tuple[str, ...] = DEFAULT_PHYSICAL_PREFIXES
+    demo: bool = False
+
+    def account(self, name: str) -> Account:
+        try:
+            return self.accounts[name]
+        except KeyError:
+            known = ", ".join(sorted(self.accounts))
+            raise SiteError(f"{self.path}: no account {name!r} (the site has: {known})") from None
+
+    def accounts_on(self, host: str) -> list[Account]:
+        return sorted((a for a in self.accounts.values() if a.muc == host), key=lambda a: a.name)
+
+    @property
+    def old_blade_names(self) -> frozenset[str]:
+        return frozenset(a.ops for a in self.accounts.values())
+
+
+def load_site(path: str | Path) -> Site:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SiteError(f"{path}: cannot read the site file: {exc.strerror or exc}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SiteError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SiteError(f"{path}: not valid TOML: {exc}") from None
+    return _SiteReader(path).site(data)
+
+
+class _SiteReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.base = path.parent
+
+    def fail(self, key: str, problem: str) -> SiteError:
+        return SiteError(f"{self.path}: {key}: {problem}")
+
+    def table(self, data: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+        value = data.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(f"{where}{key}", f"must be a table, not {type(value).__name__}")
+        return value
+
+    def string(self, data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+        value = data.get(key, default)
+        if value is None:
+            raise self.fail(f"{where}{key}", "is required")
+        if not isinstance(value, str) or not value:
+            raise self.fail(f"{where}{key}", f"must be a non-empty string, not {value!r}")
+        return value
+
+    def opt_string(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
+        return None if key not in data else self.string(data, key, where)
+
+    def strings(self, data: Mapping[str, Any], key: str, where: str, default: tuple[str, ...]) -> tuple[str, ...]:
+        value = data.get(key, list(default))
+        if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+            raise self.fail(f"{where}{key}", f"must be a list of non-empty strings, not {value!r}")
+        return tuple(value)
+
+    def number(self, data: Mapping[str, Any], key: str, where: str, default: float) -> float:
+        value = data.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise self.fail(f"{where}{key}", f"must be a positive number, not {value!r}")
+        return float(value)
+
+    def opt_int(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise self.fail(f"{where}{key}", f"must be a whole number >= 0, not {value!r}")
+        return value
+
+    def opt_date(self, data: Mapping[str, Any], key: str, where: str) -> dt.date | None:
+        value = data.get(key)
+        if value is None:
+            return None
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.fail(f"{where}{key}", f"must be a date YYYY-MM-DD, not {value!r}")
+
+    def folder(self, value: str) -> Path:
+        folder = Path(value)
+        return folder if folder.is_absolute() else self.base / folder
+
+    def site(self, data: Mapping[str, Any]) -> Site:
+        top = self.table(data, "site", "")
+        unknown = set(data) - {"site", "hosts", "accounts"}
+        if unknown:
+            raise self.fail(sorted(unknown)[0], "unknown top-level key (site, hosts, accounts)")
+        prefixes = self.strings(top, "physical_prefixes", "site.", DEFAULT_PHYSICAL_PREFIXES)
+        for prefix in prefixes:
+            if not prefix.startswith("/") or prefix.endswith("/"):
+                raise self.fail("site.physical_prefixes", f"{prefix!r} must be an absolute path without a trailing /")
+        timeout = self.number(top, "timeout", "site.", DEFAULT_TIMEOUT_S)
+        hosts_data = self.table(data, "hosts", "")
+        if not hosts_data:
+            raise self.fail("hosts", "the site names no host")
+        hosts = {name: self.host(name, spec, timeout) for name, spec in sorted(hosts_data.items())}
+        accounts_data = self.table(data, "accounts", "")
+        if not accounts_data:
+            raise self.fail("accounts", "the site names no account")
+        accounts = {name: self.account(name, spec, hosts) for name, spec in sorted(accounts_data.items())}
+        demo = top.get("demo", False)
+        if not isinstance(demo, bool):
+            raise self.fail("site.demo", "must be true or false")
+        return Site(
+            path=self.path,
+            name=self.string(top, "name", "site.", self.path.stem),
+            hosts=hosts,
+            accounts=accounts,
+            physical_prefixes=prefixes,
+            demo=demo,
+        )
+
+    def host(self, name: str, spec: Any, default_timeout: float) -> Host:
+        where = f"hosts.{name}."
+        if not isinstance(spec, dict):
+            raise self.fail(f"hosts.{name}", "must be a table")
+        known = {"url", "disk_prefixes", "condor_slots", "timeout", "root", "mounts", "bin", "ssh_identity_file", "ssh_extra_args"}
+        for key in spec:
+            if key not in known:
+                raise self.fail(f"{where}{key}", f"unknown key (one of {', '.join(sorted(known))})")
+        url = self.string(spec, "url", where)
+        if "://" not in url:
+            raise self.fail(f"{where}url", f"{url!r} is not a host URL such as local:// or ssh://{{account}}@{name}")
+        mounts_spec = self.table(spec, "mounts", where)
+        mounts: dict[str, Path] = {}
+        for logical, folder in mounts_spec.items():
+            if not logical.startswith("/") or not isinstance(folder, str):
+                raise self.fail(f"{where}mounts", f"{logical!r} = {folder!r}: an absolute path = a folder")
+            mounts[logical.rstrip("/") or "/"] = self.folder(folder)
+        root = self.opt_string(spec, "root", where)
+        bin_dir = self.opt_string(spec, "bin", where)
+        if mounts and root is None:
+            raise self.fail(f"{where}mounts", "needs a root folder for the host")
+        return Host(
+            name=name,
+            url=url,
+            disk_prefixes=self.strings(spec, "disk_prefixes", where, ()),
+            condor_slots=self.opt_int(spec, "condor_slots", where),
+            timeout=self.number(spec, "timeout", where, default_timeout),
+            root=self.folder(root) if root else None,
+            mounts=mounts,
+            bin_dir=self.folder(bin_dir) if bin_dir else None,
+            ssh_identity_file=self.opt_string(spec, "ssh_identity_file", where),
+            ssh_extra_args=self.opt_string(spec, "ssh_extra_args", where),
+        )
+
+    def account(self, name: str, spec: Any, hosts: Mapping[str, Host]) -> Account:
+        where = f"accounts.{name}."
+        if not isinstance(spec, dict):
+            raise self.fail(f"accounts.{name}", "must be a table")
+        known = {"muc", "ops", "home", "features", "qc_cluster", "processqc", "transition_date", "commissioning_date"}
+        for key in spec:
+            if key not in known:
+                raise self.fail(f"{where}{key}", f"unknown key (one of {', '.join(sorted(known))})")
+        muc = self.string(spec, "muc", where)
+        ops = self.string(spec, "ops", where)
+        for key, host in (("muc", muc), ("ops", ops)):
+            if host not in hosts:
+                raise self.fail(f"{where}{key}", f"names host {host!r}, which is not under [hosts]")
+        if not MUC_NAME.match(muc):
+            raise self.fail(f"{where}muc", f"{muc!r} is not a muc blade name (mucNN)")
+        features = self.strings(spec, "features", where, ())
+        for feature in features:
+            if feature not in FEATURES:
+                raise self.fail(f"{where}features", f"unknown feature {feature!r} (one of {', '.join(sorted(FEATURES))})")
+        processqc = self.opt_string(spec, "processqc", where)
+        if processqc is not None and processqc not in PROCESSQC_FLAVOURS:
+            raise self.fail(f"{where}processqc", f"{processqc!r} is not one of {', '.join(sorted(PROCESSQC_FLAVOURS))}")
+        qc_cluster = spec.get("qc_cluster", False)
+        if not isinstance(qc_cluster, bool):
+            raise self.fail(f"{where}qc_cluster", "must be true or false")
+        transition = self.opt_date(spec, "transition_date", where)
+        commissioning = self.opt_date(spec, "commissioning_date", where)
+        if transition and commissioning and commissioning < transition:
+            raise self.fail(f"{where}commissioning_date", f"{commissioning} is before the transition date {transition}")
+        return Account(
+            name=name,
+            muc=muc,
+            ops=ops,
+            home=self.string(spec, "home", where, f"/home/{name}"),
+            features=frozenset(features),
+            qc_cluster=qc_cluster,
+            processqc=processqc,
+            transition_date=transition,
+            commissioning_date=commissioning,
+        )
+
+
+__all__ = ["PHASES", "Account", "Host", "Site", "SiteError", "load_site"]
