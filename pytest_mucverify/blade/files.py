@@ -1,0 +1,241 @@
+"""How a Blade reaches files: directly (scandir, on the blade itself or a demo host folder) or
+through commands on the host (one ``find`` per tree)."""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import pwd
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+from .listing import FIND_FORMAT, FileStat, TreeListing, kind_of, parse_find_output
+
+
+class FileAccessError(Exception):
+    """A path that cannot be read; the message names the path and the reason."""
+
+
+class CommandRunner(Protocol):
+    def __call__(self, program: str, *args: str) -> tuple[int, bytes, str]: ...
+
+
+class FileAccess(Protocol):
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes: ...
+    def stat(self, path: str, follow: bool = True) -> FileStat | None: ...
+    def tree(self, path: str, max_depth: int | None = None) -> TreeListing: ...
+    def resolve(self, path: str) -> str: ...
+    def real_path(self, path: str) -> str: ...
+    def uid_of(self, user: str) -> int | None: ...
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+class LocalFiles:
+    """Files of the machine this runs on; with a root and mounts, of a demo host folder.
+
+    A demo host is a folder that stands for the host's ``/`` plus a mount table (``/home`` -> the
+    shared home folder). Logical paths are translated on the way in and out, so a check sees
+    ``/data/giraffe`` and ``/fujisan3/data/giraffe`` exactly as on the blade.
+    """
+
+    def __init__(self, root: Path | None = None, mounts: Mapping[str, Path] | None = None) -> None:
+        self.root = root.resolve() if root else None
+        table = {"/": self.root} if self.root else {}
+        table.update({k: v.resolve() for k, v in (mounts or {}).items()})
+        # longest logical prefix first, so /home wins over /
+        self.mounts: list[tuple[str, Path]] = sorted(table.items(), key=lambda kv: -len(kv[0]))
+        self._owners: dict[int, str] | None = None
+
+    def real_path(self, path: str) -> str:
+        if not path.startswith("/"):
+            raise FileAccessError(f"{path}: not an absolute path")
+        if not self.mounts:
+            return path
+        norm = posixpath.normpath(path)
+        for logical, folder in self.mounts:
+            if logical == "/" or norm == logical or norm.startswith(logical + "/"):
+                rest = norm[len(logical) :].lstrip("/") if logical != "/" else norm.lstrip("/")
+                return str(folder / rest) if rest else str(folder)
+        raise FileAccessError(f"{path}: outside every mount of this host")
+
+    def logical_path(self, real: str) -> str:
+        if not self.mounts:
+            return real
+        for logical, folder in sorted(self.mounts, key=lambda kv: -len(str(kv[1]))):
+            base = str(folder)
+            if real == base or real.startswith(base + "/"):
+                rest = real[len(base) :]
+                return posixpath.normpath(logical.rstrip("/") + rest) if rest else logical
+        return real
+
+    def owner_name(self, uid: int) -> str:
+        if self._owners is None:
+            self._owners = self._load_owners()
+        return self._owners.get(uid, str(uid))
+
+    def _load_owners(self) -> dict[int, str]:
+        if self.root is None:
+            return {p.pw_uid: p.pw_name for p in reversed(pwd.getpwall())}
+        owners: dict[int, str] = {}
+        try:
+            text = (self.root / "etc" / "passwd").read_text("utf-8", "replace")
+        except OSError:
+            return owners
+        for line in text.splitlines():
+            parts = line.split(":")
+            if len(parts) >= 3 and parts[2].isdigit():
+                owners.setdefault(int(parts[2]), parts[0])
+        return owners
+
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes:
+        real = self.real_path(path)
+        try:
+            with open(real, "rb") as handle:
+                return handle.read() if limit is None else handle.read(limit)
+        except IsADirectoryError:
+            raise FileAccessError(f"{path}: is a directory") from None
+        except OSError as exc:
+            raise FileAccessError(f"{path}: {_reason(exc)}") from None
+
+    def _record(self, shown: str, st: os.stat_result, target: str = "") -> FileStat:
+        return FileStat(
+            path=shown,
+            kind=kind_of(st.st_mode),
+            mode=st.st_mode & 0o7777,
+            uid=st.st_uid,
+            owner=self.owner_name(st.st_uid),
+            size=st.st_size,
+            mtime_ns=st.st_mtime_ns,
+            target=target,
+        )
+
+    def stat(self, path: str, follow: bool = True) -> FileStat | None:
+        real = self.real_path(path)
+        try:
+            st = os.stat(real, follow_symlinks=follow)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError as exc:
+            raise FileAccessError(f"{path}: {_reason(exc)}") from None
+        target = os.readlink(real) if kind_of(st.st_mode) == "l" else ""
+        return self._record(path, st, target)
+
+    def uid_of(self, user: str) -> int | None:
+        if self.root is None:
+            try:
+                return pwd.getpwnam(user).pw_uid
+            except KeyError:
+                return None
+        if self._owners is None:
+            self._owners = self._load_owners()
+        return next((uid for uid, name in self._owners.items() if name == user), None)
+
+    def tree(self, path: str, max_depth: int | None = None) -> TreeListing:
+        listing = TreeListing(root=path)
+        top = self.real_path(path)
+        try:
+            if not os.path.isdir(top):
+                kind = "missing" if not os.path.lexists(top) else "not a directory"
+                listing.errors.append(f"{path}: {'No such file or directory' if kind == 'missing' else 'Not a directory'}")
+                return listing
+        except OSError as exc:
+            listing.errors.append(f"{path}: {_reason(exc)}")
+            return listing
+        stack = [(top, "", 1)]
+        while stack:
+            folder, prefix, depth = stack.pop()
+            try:
+                with os.scandir(folder) as scan:
+                    children = list(scan)
+            except OSError as exc:
+                listing.errors.append(f"{posixpath.join(path, prefix) if prefix else path}: {_reason(exc)}")
+                continue
+            for child in children:
+                rel = prefix + child.name
+                try:
+                    st = child.stat(follow_symlinks=False)
+                    target = os.readlink(child.path) if child.is_symlink() else ""
+                except OSError as exc:
+                    listing.errors.append(f"{posixpath.join(path, rel)}: {_reason(exc)}")
+                    continue
+                listing.entries.append(self._record(rel, st, target))
+                if child.is_dir(follow_symlinks=False) and (max_depth is None or depth < max_depth):
+                    stack.append((child.path, rel + "/", depth + 1))
+        return listing
+
+    def resolve(self, path: str) -> str:
+        return self.logical_path(os.path.realpath(self.real_path(path)))
+
+
+class RemoteFiles:
+    """Files reached through commands on the host: ``cat``, ``find -printf``, ``readlink -f``."""
+
+    def __init__(self, run: Callable[..., tuple[int, bytes, str]]) -> None:
+        self.run = run
+
+    def real_path(self, path: str) -> str:
+        return path
+
+    def read_bytes(self, path: str, limit: int | None = None) -> bytes:
+        if limit is None:
+            status, out, err = self.run("cat", "--", path)
+        else:
+            status, out, err = self.run("head", "-c", str(limit), "--", path)
+        if status != 0:
+            raise FileAccessError(f"{path}: {_command_reason(err, path)}")
+        return out
+
+    def stat(self, path: str, follow: bool = True) -> FileStat | None:
+        status, out, err = self.run("find", "-L" if follow else "-P", path, "-maxdepth", "0", "-printf", FIND_FORMAT)
+        if status != 0 and not out:
+            reason = _command_reason(err, path)
+            if "No such file" in reason or "Not a directory" in reason:
+                return None
+            raise FileAccessError(f"{path}: {reason}")
+        entries = parse_find_output(out)
+        if not entries:
+            return None
+        found = entries[0]
+        return FileStat(path, found.kind, found.mode, found.uid, found.owner, found.size, found.mtime_ns, found.target)
+
+    def uid_of(self, user: str) -> int | None:
+        status, out, _err = self.run("id", "-u", "--", user)
+        text = out.decode("ascii", "replace").strip()
+        return int(text) if status == 0 and text.isdigit() else None
+
+    def tree(self, path: str, max_depth: int | None = None) -> TreeListing:
+        listing = TreeListing(root=path)
+        depth = ["-maxdepth", str(max_depth)] if max_depth is not None else []
+        status, out, err = self.run("find", "-H", path, "-mindepth", "1", *depth, "-printf", FIND_FORMAT)
+        try:
+            listing.entries = parse_find_output(out)
+        except ValueError as exc:
+            listing.errors.append(f"{path}: {exc}")
+        if status != 0:
+            lines = [line for line in err.splitlines() if line.strip()]
+            listing.errors.extend(_find_error(line) for line in lines or [f"find exited with {status}"])
+        return listing
+
+    def resolve(self, path: str) -> str:
+        status, out, err = self.run("readlink", "-f", "--", path)
+        if status != 0:
+            raise FileAccessError(f"{path}: {_command_reason(err, path)}")
+        return out.decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def _command_reason(err: str, path: str) -> str:
+    line = err.strip().splitlines()[-1] if err.strip() else "command failed"
+    # "cat: /x: No such file or directory" -> "No such file or directory"
+    return line.rsplit(": ", 1)[-1] if path in line else line
+
+
+def _find_error(line: str) -> str:
+    # find: '/data/x/logs': Permission denied  ->  /data/x/logs: Permission denied
+    if line.startswith("find: "):
+        line = line[len("find: ") :]
+    quoted, sep, reason = line.partition(": ")
+    return f"{quoted.strip(chr(8216) + chr(8217) + chr(39))}: {reason}" if sep else line
