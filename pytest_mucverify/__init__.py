@@ -1,0 +1,9 @@
+"""pytest-mucverify: the dfo/qc -> muc blade migration plan as a pytest plugin."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .checking import CheckFailed, check, require, require_none  # noqa: E402
+
+__all__ = ["CheckFailed", "__version__", "check", "require", "require_none"]

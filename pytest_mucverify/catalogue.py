@@ -1,0 +1,96 @@
+"""The catalogue of checks: every step of the plan that the suites verify.
+
+Suites name a check by its id (``@check("host.cores")``); the catalogue says which phase of the
+migration it belongs to, where the plan asks for it, and for which accounts it applies. A check
+that does not apply to an account is recorded as not-applicable, never as passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .phases import PHASES
+from .site import Account
+
+Applicability = Callable[[Account], str | None]
+"""None when the check applies to the account, else the reason it does not."""
+
+
+def always(account: Account) -> str | None:
+    return None
+
+
+def needs(feature: str, why: str) -> Applicability:
+    def applies(account: Account) -> str | None:
+        return None if account.has(feature) else f"{account.name} {why}"
+
+    return applies
+
+
+def qc_cluster_only(account: Account) -> str | None:
+    return None if account.qc_cluster else f"{account.name} is not a QC-cluster account"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    phase: str
+    section: str
+    title: str
+    applies: Applicability = always
+
+    @property
+    def family(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+CHECKS: tuple[CheckSpec, ...] = (
+    CheckSpec("host.is-muc", "setup", "Architecture", "the new blade answers as the muc it is meant to be"),
+    CheckSpec("host.64bit", "setup", "Architecture", "the muc runs a 64-bit OS"),
+    CheckSpec("host.cores", "setup", "Architecture", "the muc offers at least 12 cores"),
+    CheckSpec(
+        "host.condor-slots",
+        "pipeline",
+        "I.7",
+        "condor answers on the muc with the configured number of slots",
+        needs("condor", "runs no pipeline through condor"),
+    ),
+    CheckSpec("host.ops-reachable", "setup", "I.2", "the old blade answers, as itself"),
+    CheckSpec("host.shared-home", "setup", "I.3", "both blades see the same $HOME"),
+    CheckSpec("disk.standard-dirs", "setup", "I.3", "the standard DFO directories exist on the muc data disk"),
+    CheckSpec("disk.sticky-bit", "setup", "I.3", "every /data directory of the account has the sticky bit"),
+    CheckSpec("disk.owner", "setup", "I.3", "every /data directory of the account belongs to the account"),
+    CheckSpec("disk.physical-path", "setup", "I.3", "the data disk resolves to the muc's own physical disk"),
+    CheckSpec("rc.muc-variables", "baseline", "I.5", ".dfosrc_muc defines every standard DFO variable on the muc"),
+    CheckSpec(
+        "rc.no-physical-prefix",
+        "baseline",
+        "I.5",
+        "no rc value holds a physical disk prefix or an old blade's name",
+    ),
+    CheckSpec(
+        "rc.qcrc-cluster-roots",
+        "setup",
+        "I.3",
+        ".qcrc on the muc makes DFO_ROOT_DIR_FC and DFO_ROOT_DIR_DISKA equal DFO_ROOT_DIR",
+        qc_cluster_only,
+    ),
+    CheckSpec("rc.dbrc-hosts", "pipeline", "II.6", ".dbrc names the muc blades, not the old ones"),
+    CheckSpec("rc.dbrc-mode", "pipeline", "II.6", ".dbrc is readable by its owner only (mode 600)"),
+)
+
+_BY_ID = {spec.id: spec for spec in CHECKS}
+assert len(_BY_ID) == len(CHECKS), "duplicate check id"
+assert all(spec.phase in PHASES for spec in CHECKS)
+
+
+def get_check(check_id: str) -> CheckSpec:
+    try:
+        return _BY_ID[check_id]
+    except KeyError:
+        raise KeyError(f"no check {check_id!r} in the catalogue") from None
+
+
+def catalogue_lines() -> list[str]:
+    return [f"{s.id:28} {s.phase:15} {s.section:13} {s.title}" for s in CHECKS]

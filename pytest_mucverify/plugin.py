@@ -1,0 +1,178 @@
+"""pytest glue: options, the account parametrisation, check status and result rows.
+
+The logic lives elsewhere: runplan.py (options -> what to verify), context.py (what a check
+sees), report/ (rows and reports), demo/ (the simulated site).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .catalogue import get_check
+from .context import AccountUnderTest
+from .phases import reached
+from .report.outcome import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, ROW_PROPERTY, make_row
+from .report.recorder import RunRecorder
+from .runplan import (
+    DEFAULT_PHASE,
+    DEFAULT_REPORTS_DIR,
+    HELP_ACCOUNT,
+    HELP_HOST,
+    HELP_OPS_HOST,
+    HELP_PHASE,
+    HELP_REPORTS_DIR,
+    HELP_SITE,
+    RunPlan,
+    UsageProblem,
+    make_plan,
+)
+from .site import SiteError, load_site
+
+PLAN_KEY = pytest.StashKey[RunPlan]()
+CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
+MARKER = "mucverify_check"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mucverify", "dfo/qc -> muc migration verification")
+    group.addoption("--account", action="append", default=[], metavar="NAME", help=HELP_ACCOUNT)
+    group.addoption("--host", metavar="mucNN", help=HELP_HOST)
+    group.addoption("--ops-host", metavar="HOST", help=HELP_OPS_HOST)
+    group.addoption("--site", metavar="PATH|demo", help=HELP_SITE + " [ini mucverify_site, env MUCVERIFY_SITE]")
+    group.addoption("--phase", metavar="PHASE", help=HELP_PHASE + " [ini mucverify_phase, env MUCVERIFY_PHASE]")
+    group.addoption("--reports-dir", metavar="DIR", help=HELP_REPORTS_DIR + " [ini mucverify_reports_dir]")
+    parser.addini("mucverify_site", HELP_SITE)
+    parser.addini("mucverify_phase", HELP_PHASE)
+    parser.addini("mucverify_reports_dir", HELP_REPORTS_DIR)
+
+
+def _setting(config: pytest.Config, option: str, ini: str, env: str | None, default: str | None) -> str | None:
+    """Command line, then ini, then environment, then the default."""
+    value = config.getoption(option)
+    if value:
+        return str(value)
+    ini_value = config.getini(ini)
+    if ini_value:
+        return str(ini_value)
+    if env and os.environ.get(env):
+        return os.environ[env]
+    return default
+
+
+def _load_plan(config: pytest.Config) -> RunPlan:
+    site_value = _setting(config, "site", "mucverify_site", "MUCVERIFY_SITE", None)
+    if not site_value:
+        raise UsageProblem("no site given: use --site=PATH to a site file, or --site=demo for the simulated blade pair")
+    phase = _setting(config, "phase", "mucverify_phase", "MUCVERIFY_PHASE", DEFAULT_PHASE) or DEFAULT_PHASE
+    reports = _setting(config, "reports_dir", "mucverify_reports_dir", None, DEFAULT_REPORTS_DIR)
+    if site_value == "demo":
+        from .demo.cache import cached_demo_site
+
+        site_path = cached_demo_site(Path(config.rootpath) / ".mucverify-cache", phase=phase)
+    else:
+        site_path = Path(site_value)
+        if site_path.is_dir():
+            site_path = site_path / "site.toml"
+    site = load_site(site_path)
+    return make_plan(
+        site,
+        config.getoption("account"),
+        config.getoption("host"),
+        config.getoption("ops_host"),
+        phase,
+        Path(config.rootpath, reports) if not Path(reports or "").is_absolute() else Path(reports or ""),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Resolve the run plan once per process; the controller also records and writes reports."""
+    config.addinivalue_line("markers", f"{MARKER}(check_id): the catalogue check this test verifies")
+    if not config.getoption("account"):
+        return
+    try:
+        plan = _load_plan(config)
+    except (UsageProblem, SiteError) as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[PLAN_KEY] = plan
+    config.stash[CONTEXTS_KEY] = {}
+    if not hasattr(config, "workerinput"):
+        config.pluginmanager.register(RunRecorder(plan), "mucverify-recorder")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every check runs once per account of the plan."""
+    if "account" not in metafunc.fixturenames:
+        return
+    plan = metafunc.config.stash.get(PLAN_KEY, None)
+    if plan is None:
+        raise pytest.UsageError(
+            "the verification suites need --account=NAME and --site (e.g. --account=giraffe --site=demo)"
+        )
+    names = [t.account.name for t in plan.targets]
+    metafunc.parametrize("account", names, ids=names, indirect=True)
+
+
+@pytest.fixture
+def account(request: pytest.FixtureRequest) -> AccountUnderTest:
+    """The account under test, with its muc and old Blade."""
+    contexts = request.config.stash[CONTEXTS_KEY]
+    name = str(request.param)
+    if name not in contexts:
+        plan = request.config.stash[PLAN_KEY]
+        contexts[name] = AccountUnderTest(plan, plan.target(name))
+    return contexts[name]
+
+
+def _check_of(item: pytest.Item) -> str | None:
+    marker = item.get_closest_marker(MARKER)
+    return str(marker.args[0]) if marker and marker.args else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A test that names an unknown check is a broken suite: say so before anything runs."""
+    for item in items:
+        check_id = _check_of(item)
+        if check_id is None:
+            continue
+        try:
+            get_check(check_id)
+        except KeyError as exc:
+            raise pytest.UsageError(f"{item.nodeid}: {exc.args[0]}") from None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Checks of later phases are not run; checks that do not fit the account do not apply."""
+    check_id = _check_of(item)
+    plan = item.config.stash.get(PLAN_KEY, None)
+    if check_id is None or plan is None or not hasattr(item, "callspec"):
+        return
+    spec = get_check(check_id)
+    target = plan.target(str(item.callspec.params["account"]))
+    if not reached(plan.phase, spec.phase):
+        pytest.skip(f"{NOT_RUN_PREFIX}belongs to phase {spec.phase}; the run claims {plan.phase}")
+    reason = spec.applies(target.account)
+    if reason:
+        pytest.skip(f"{NOT_APPLICABLE_PREFIX}{reason}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Attach the check's result row (plain data, so it crosses from xdist workers)."""
+    report = yield
+    check_id = _check_of(item)
+    plan = item.config.stash.get(PLAN_KEY, None)
+    if check_id is None or plan is None or not hasattr(item, "callspec"):
+        return report
+    if call.when == "setup" and call.excinfo is None:
+        return report
+    if call.when == "teardown" and call.excinfo is None:
+        return report
+    spec = get_check(check_id)
+    target = plan.target(str(item.callspec.params["account"]))
+    row = make_row(spec, target, reached(plan.phase, spec.phase), call.when, call.excinfo, call.duration, item.nodeid)
+    report.user_properties.append((ROW_PROPERTY, row.to_dict()))
+    return report

@@ -1,0 +1,1 @@
+"""Results of a verification run: rows, verdicts, results.json and the certification report."""

@@ -1,0 +1,70 @@
+"""How a test's outcome becomes a result row (on the worker that ran it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ..blade import BladeError
+from ..catalogue import CheckSpec
+from ..checking import CheckFailed
+from .rows import ERROR, FAILED, NOT_APPLICABLE, NOT_RUN, PASSED, ResultRow
+
+ROW_PROPERTY = "mucverify_row"
+NOT_RUN_PREFIX = "not-run: "
+NOT_APPLICABLE_PREFIX = "not-applicable: "
+
+
+def _first_line(text: str, limit: int = 400) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+def status_from_call(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str, list[str]]:
+    if excinfo is None:
+        return PASSED, "", []
+    exc = excinfo.value
+    if isinstance(exc, CheckFailed):
+        return FAILED, exc.message, exc.evidence
+    if isinstance(exc, pytest.skip.Exception):
+        message = str(exc.msg)
+        if message.startswith(NOT_APPLICABLE_PREFIX):
+            return NOT_APPLICABLE, message[len(NOT_APPLICABLE_PREFIX) :], []
+        return NOT_RUN, message.removeprefix(NOT_RUN_PREFIX), []
+    if isinstance(exc, AssertionError):
+        return FAILED, _first_line(str(exc)) or "assertion failed", []
+    if isinstance(exc, BladeError):
+        return ERROR, _first_line(str(exc)), []
+    return ERROR, _first_line(f"{type(exc).__name__}: {exc}"), []
+
+
+def make_row(
+    spec: CheckSpec,
+    target: Any,
+    phase_required: bool,
+    when: str,
+    excinfo: pytest.ExceptionInfo[BaseException] | None,
+    duration: float,
+    nodeid: str,
+) -> ResultRow:
+    status, message, evidence = status_from_call(excinfo)
+    if when != "call" and status == FAILED:
+        status = ERROR  # an assertion in a fixture is a broken check, not a verdict
+    if when == "teardown" and status == PASSED:
+        status = PASSED
+    return ResultRow(
+        account=target.account.name,
+        host=target.host,
+        ops_host=target.ops_host,
+        check=spec.id,
+        phase=spec.phase,
+        section=spec.section,
+        title=spec.title,
+        status=status,
+        message=message if when != "teardown" or not message else f"teardown: {message}",
+        evidence=evidence,
+        duration=duration,
+        nodeid=nodeid,
+        required=phase_required,
+    )

@@ -1,0 +1,91 @@
+"""One result row per check and account, and the verdict they add up to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from ..checking import EVIDENCE_CAP
+
+PASSED = "passed"
+FAILED = "failed"
+ERROR = "error"
+WAIVED = "waived"
+NOT_APPLICABLE = "not-applicable"
+NOT_RUN = "not-run"
+STATUSES = (PASSED, FAILED, ERROR, WAIVED, NOT_APPLICABLE, NOT_RUN)
+
+READY = "READY"
+NOT_READY = "NOT READY"
+INCOMPLETE = "INCOMPLETE"
+
+
+@dataclass
+class ResultRow:
+    account: str
+    host: str
+    ops_host: str
+    check: str
+    phase: str
+    section: str
+    title: str
+    status: str
+    message: str = ""
+    evidence: list[str] = field(default_factory=list)
+    evidence_total: int = 0
+    duration: float = 0.0
+    nodeid: str = ""
+    required: bool = True
+    """whether the claimed phase needs this check (checks of later phases are not)."""
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        self.evidence_total = max(self.evidence_total, len(self.evidence))
+        if len(self.evidence) > EVIDENCE_CAP:
+            self.evidence = self.evidence[:EVIDENCE_CAP]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ResultRow:
+        return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def worse(a: str, b: str) -> str:
+    """The status that says more is wrong, for merging the setup, call and teardown of a test."""
+    order = (ERROR, FAILED, NOT_RUN, WAIVED, NOT_APPLICABLE, PASSED)
+    return a if order.index(a) <= order.index(b) else b
+
+
+def counts(rows: Iterable[ResultRow]) -> dict[str, int]:
+    tally = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        tally[row.status] += 1
+    return tally
+
+
+def verdict(rows: Iterable[ResultRow], complete: bool) -> tuple[str, list[str]]:
+    """READY only when the run finished and every required check passed or is validly waived.
+
+    Returns the verdict and the reasons it is not READY.
+    """
+    reasons: list[str] = []
+    blocking = 0
+    missing = 0
+    for row in rows:
+        if not row.required or row.status in (PASSED, WAIVED, NOT_APPLICABLE):
+            continue
+        blocking += 1
+        missing += row.status == NOT_RUN
+        if len(reasons) < 20:
+            reasons.append(f"{row.check}: {row.status}" + (f" ({row.message})" if row.message else ""))
+    if not complete:
+        return INCOMPLETE, ["the run did not finish", *reasons]
+    if missing:
+        return INCOMPLETE, reasons
+    if blocking:
+        return NOT_READY, reasons
+    return READY, []

@@ -1,0 +1,95 @@
+"""From the command line to what a run verifies: the site, the accounts and their blades, the phase.
+
+Pure: values in, a RunPlan or a UsageProblem out. plugin.py turns a UsageProblem into pytest's
+one-line usage error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .phases import PHASES
+from .site import Account, Site
+
+HELP_ACCOUNT = "instrument account to verify (repeatable or comma-separated; 'all' = every account of the site, or of --host)"
+HELP_HOST = "the new muc blade the account moves to (must match the site's placement)"
+HELP_OPS_HOST = "the old blade to compare with, overriding the site's"
+HELP_SITE = "site file (TOML), or 'demo' for the built-in simulated blade pair"
+HELP_PHASE = f"the migration phase the account claims to have reached: {', '.join(PHASES)}"
+HELP_REPORTS_DIR = "folder for reports/<account>/<host>/ (results.json, certification.html)"
+DEFAULT_PHASE = "operational"
+DEFAULT_REPORTS_DIR = "reports"
+
+
+class UsageProblem(Exception):
+    """A command line that cannot be run; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Target:
+    account: Account
+    host: str
+    ops_host: str
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    site: Site
+    targets: tuple[Target, ...]
+    phase: str
+    reports_dir: Path
+
+    def target(self, account: str) -> Target:
+        for target in self.targets:
+            if target.account.name == account:
+                return target
+        raise KeyError(account)
+
+
+def split_accounts(values: Sequence[str]) -> list[str]:
+    names: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = name.strip()
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def make_plan(
+    site: Site,
+    accounts: Sequence[str],
+    host: str | None,
+    ops_host: str | None,
+    phase: str,
+    reports_dir: Path,
+) -> RunPlan:
+    if phase not in PHASES:
+        raise UsageProblem(f"--phase={phase}: not a phase; use one of {', '.join(PHASES)}")
+    names = split_accounts(accounts)
+    if not names:
+        raise UsageProblem("--account: name at least one account (or 'all')")
+    if host is not None and host not in site.hosts:
+        raise UsageProblem(f"--host={host}: the site {site.path} has no such host")
+    if ops_host is not None and ops_host not in site.hosts:
+        raise UsageProblem(f"--ops-host={ops_host}: the site {site.path} has no such host")
+    if "all" in names:
+        chosen = [a for a in site.accounts.values() if host is None or a.muc == host]
+        if not chosen:
+            raise UsageProblem(f"--account=all --host={host}: the site places no account on {host}")
+    else:
+        chosen = []
+        for name in names:
+            if name not in site.accounts:
+                known = ", ".join(sorted(site.accounts))
+                raise UsageProblem(f"--account={name}: the site {site.path} has no such account (it has: {known})")
+            account = site.accounts[name]
+            if host is not None and account.muc != host:
+                raise UsageProblem(f"--host={host}: {name} is placed on {account.muc}; use --host={account.muc}")
+            chosen.append(account)
+    targets = tuple(
+        Target(account=a, host=a.muc, ops_host=ops_host or a.ops) for a in sorted(chosen, key=lambda a: a.name)
+    )
+    return RunPlan(site=site, targets=targets, phase=phase, reports_dir=reports_dir)
