@@ -1,0 +1,160 @@
+"""Build a demo site: a shared home, an old blade per account and the muc, and site.toml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+from ..dfos.layout import DATA_DIRECTORIES, INCREMENTAL_VARIABLES, BY_VARIABLE, is_fits
+from ..phases import reached
+from .faults import apply_fault
+from .home import write_home
+from .hostroot import crontab_text, make_data_disk, seal_data_disk, write_commands, write_passwd
+from .nights import ab_list_text, write_calibration_memory, write_headers, write_processed_night
+from .world import (
+    CONDOR_SLOTS,
+    INSTRUMENTS,
+    MUC,
+    MUC_DISK,
+    OLD_DISK,
+    Calendar,
+    DemoOptions,
+    Instrument,
+    incremental_set,
+)
+
+
+def build_demo_site(dest: Path, options: DemoOptions) -> Path:
+    """Write the demo site into dest (which must not exist or be empty); returns site.toml."""
+    dest = Path(dest)
+    if dest.exists() and any(dest.iterdir()):
+        raise FileExistsError(f"{dest}: not empty; the demo site is built into a new folder")
+    dest.mkdir(parents=True, exist_ok=True)
+    calendar = Calendar.for_options(options)
+    accounts = [INSTRUMENTS[name] for name in sorted(options.accounts)]
+    as_root = os.geteuid() == 0
+    old_hosts = sorted({inst.ops for inst in accounts})
+    for host in [MUC, *old_hosts]:
+        root = dest / "hosts" / host
+        write_commands(root, host, muc=host == MUC)
+        write_passwd(root, accounts, as_root)
+        (root / "crontabs").mkdir(parents=True, exist_ok=True)
+    for vnc_group, inst in enumerate(accounts):
+        _build_account(dest, inst, calendar, options.phase, vnc_display=1 + 3 * vnc_group, as_root=as_root)
+    site = dest / "site.toml"
+    site.write_text(site_toml(accounts, calendar))
+    for fault in options.faults:
+        apply_fault(dest, fault, options)
+    return site
+
+
+def _build_account(dest: Path, inst: Instrument, calendar: Calendar, phase: str, vnc_display: int, as_root: bool) -> None:
+    home = dest / "home" / inst.account
+    write_home(home, inst, phase)
+    old_root, muc_root = dest / "hosts" / inst.ops, dest / "hosts" / MUC
+    old_disk = make_data_disk(old_root, OLD_DISK, inst)
+    muc_disk = make_data_disk(muc_root, MUC_DISK, inst)
+
+    nights = calendar.nights
+    for night in nights:
+        write_headers(old_disk, inst, night)
+        write_processed_night(old_disk, inst, night, calendar.age(night, list(nights)), calendar)
+        done = not (phase == "commissioning" and night >= calendar.commissioning)
+        (home / "monitor" / f"AB_list_CALIB_{night}").write_text(ab_list_text(inst, night, done))
+    write_calibration_memory(old_disk, inst, nights)
+
+    _migrate(old_disk, muc_disk, phase)
+    on_muc = [n for n in nights if calendar.processed_on_muc(n)]
+    if reached(phase, "pipeline"):
+        for sub in ("gencal", "calib/VCAL"):
+            _copy_tree(old_disk / sub, muc_disk / sub, fits_too=True)
+    for night in on_muc:
+        write_headers(muc_disk, inst, night)
+        write_processed_night(muc_disk, inst, night, calendar.age(night, on_muc), calendar)
+    (home / "monitor" / "list_data_dates").write_text("".join(f"{n}\n" for n in nights))
+    (home / "monitor" / "DFO_STATUS").write_text("".join(f"{n} finishNight\n" for n in nights))
+
+    (old_root / "crontabs" / inst.account).write_text(crontab_text(inst, inst.ops, phase, vnc_display))
+    (muc_root / "crontabs" / inst.account).write_text(crontab_text(inst, MUC, phase, vnc_display))
+    seal_data_disk(old_disk, inst, as_root)
+    seal_data_disk(muc_disk, inst, as_root)
+
+
+def _migrate(old_disk: Path, muc_disk: Path, phase: str) -> None:
+    """What muc_migrate -I and -A have copied by this phase (never FITS, but from GEN_CALDIR)."""
+    if reached(phase, "full-migration"):
+        for directory in DATA_DIRECTORIES:
+            if directory.migrated:
+                _copy_tree(old_disk / directory.name, muc_disk / directory.name, fits_too=directory.variable == "GEN_CALDIR")
+        return
+    if reached(phase, "incremental"):
+        for variable in INCREMENTAL_VARIABLES:
+            name = BY_VARIABLE[variable].name
+            for dated in sorted((old_disk / name).iterdir()):
+                if dated.is_dir() and _is_date(dated.name) and incremental_set(_date(dated.name)):
+                    _copy_tree(dated, muc_disk / name / dated.name, fits_too=False)
+
+
+def _is_date(name: str) -> bool:
+    return len(name) == 10 and name[4] == "-" and name[7] == "-" and name.replace("-", "").isdigit()
+
+
+def _date(name: str) -> dt.date:
+    return dt.date.fromisoformat(name)
+
+
+def _copy_tree(source: Path, target: Path, fits_too: bool) -> None:
+    if not source.is_dir():
+        return
+    for folder, _dirs, files in os.walk(source):
+        rel = Path(folder).relative_to(source)
+        (target / rel).mkdir(parents=True, exist_ok=True)
+        for name in files:
+            if fits_too or not is_fits(name):
+                shutil.copy2(Path(folder) / name, target / rel / name)
+
+
+def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
+    lines = [
+        "# The demo site: a simulated muc blade and the old blades its accounts come from.",
+        "# Built by `mucverify demo-site`; folders are relative to this file.",
+        "[site]",
+        'name = "demo"',
+        "demo = true",
+        'physical_prefixes = ["/fujisan3", "/diska"]',
+        "timeout = 20",
+        "",
+        f"[hosts.{MUC}]",
+        'url = "local://"',
+        f'root = "hosts/{MUC}"',
+        f'bin = "hosts/{MUC}/bin"',
+        'mounts = { "/home" = "home" }',
+        f'disk_prefixes = ["{MUC_DISK}"]',
+        f"condor_slots = {CONDOR_SLOTS}",
+    ]
+    for host in sorted({inst.ops for inst in accounts}):
+        lines += [
+            "",
+            f"[hosts.{host}]",
+            'url = "local://"',
+            f'root = "hosts/{host}"',
+            f'bin = "hosts/{host}/bin"',
+            'mounts = { "/home" = "home" }',
+            f'disk_prefixes = ["{OLD_DISK}"]',
+        ]
+    for inst in accounts:
+        features = ", ".join(f'"{f}"' for f in inst.features)
+        lines += [
+            "",
+            f"[accounts.{inst.account}]",
+            f'muc = "{MUC}"',
+            f'ops = "{inst.ops}"',
+            f"features = [{features}]",
+            f'processqc = "{inst.processqc}"',
+            f"qc_cluster = {'true' if inst.qc_cluster else 'false'}",
+            f"transition_date = {calendar.transition}",
+            f"commissioning_date = {calendar.commissioning}",
+        ]
+    return "\n".join(lines) + "\n"

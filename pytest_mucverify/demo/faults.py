@@ -1,0 +1,208 @@
+"""The fault catalogue: each fault breaks one thing the plan asks for, and names the check that
+must catch it. ``mucverify demo-site --fault ID`` injects it into a freshly built demo site."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..phases import reached
+from .world import INSTRUMENTS, MUC, MUC_DISK, OLD_DISK
+
+if TYPE_CHECKING:
+    from .world import DemoOptions
+
+
+@dataclass(frozen=True)
+class Fault:
+    id: str
+    check: str
+    breaks: str
+    apply: Callable[[Path, str, DemoOptions], None]
+    account: str = "giraffe"
+    needs_root: bool = False
+    """chown needs root; where the builder is not root the fault cannot be made."""
+
+
+def _script(path: Path, body: str) -> None:
+    path.write_text("#!/bin/sh\n" + body)
+    path.chmod(0o755)
+
+
+def _edit(path: Path, change: Callable[[str], str]) -> None:
+    before = path.read_text()
+    after = change(before)
+    if after == before:
+        raise RuntimeError(f"fault changed nothing in {path}")
+    mode = path.stat().st_mode
+    path.write_text(after)
+    path.chmod(mode & 0o7777)
+
+
+def _muc_rc_files(dest: Path, account: str, options: DemoOptions) -> list[Path]:
+    """Every copy of the muc rc: .dfosrc_muc, and after the switch .dfosrc too."""
+    home = dest / "home" / account
+    files = [home / ".dfosrc_muc"]
+    if reached(options.phase, "operational"):
+        files.append(home / ".dfosrc")
+    return files
+
+
+def _muc_disk(dest: Path, account: str) -> Path:
+    return dest / "hosts" / MUC / MUC_DISK.strip("/") / "data" / account
+
+
+def _hostname(host: str, answer: str) -> Callable[[Path, str, DemoOptions], None]:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        _script(dest / "hosts" / host / "bin" / "hostname", f"echo {answer}\n")
+
+    return apply
+
+
+def _muc_command(name: str, body: str) -> Callable[[Path, str, DemoOptions], None]:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        _script(dest / "hosts" / MUC / "bin" / name, body)
+
+    return apply
+
+
+def _home_not_shared(dest: Path, account: str, options: DemoOptions) -> None:
+    """The old blade mounts a stale copy of the home, whose .dfosrc differs."""
+    copy = dest / "home-ops"
+    shutil.copytree(dest / "home", copy, symlinks=True)
+    _edit(copy / account / ".dfosrc", lambda t: t + "export DFO_STALE_COPY=1\n")
+    ops = INSTRUMENTS[account].ops
+    _edit(
+        dest / "site.toml",
+        lambda t: t.replace(
+            f'[hosts.{ops}]\nurl = "local://"\nroot = "hosts/{ops}"\nbin = "hosts/{ops}/bin"\nmounts = {{ "/home" = "home" }}',
+            f'[hosts.{ops}]\nurl = "local://"\nroot = "hosts/{ops}"\nbin = "hosts/{ops}/bin"\nmounts = {{ "/home" = "home-ops" }}',
+        ),
+    )
+
+
+def _lst_dir_renamed(dest: Path, account: str, options: DemoOptions) -> None:
+    """muc_migrate was told a non-standard name for DFO_LST_DIR that the muc disk does not have."""
+    _edit(dest / "home" / account / "bin" / "config.muc_migrate", lambda t: t.replace("DFO_LST_DIR lists", "DFO_LST_DIR lists_giraffe"))
+
+
+def _sci_dir_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    shutil.rmtree(_muc_disk(dest, account) / "science")
+
+
+def _not_sticky(dest: Path, account: str, options: DemoOptions) -> None:
+    logs = _muc_disk(dest, account) / "logs"
+    logs.chmod(logs.stat().st_mode & 0o777 & ~0o1000)
+
+
+def _foreign_owner(dest: Path, account: str, options: DemoOptions) -> None:
+    other = next(i for i in INSTRUMENTS.values() if i.account != account)
+    os.chown(_muc_disk(dest, account) / "plots", other.uid, other.uid)
+
+
+def _disk_on_old_prefix(dest: Path, account: str, options: DemoOptions) -> None:
+    """The muc's /data/<account> points at a /diska copy instead of the muc's own /fujisan3 disk."""
+    muc_root = dest / "hosts" / MUC
+    moved = muc_root / OLD_DISK.strip("/") / "data" / account
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(_muc_disk(dest, account)), str(moved))
+    link = muc_root / "data" / account
+    link.unlink()
+    link.symlink_to(os.path.relpath(moved, link.parent))
+
+
+def _rc_drop(variable: str) -> Callable[[Path, str, DemoOptions], None]:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        for rc in _muc_rc_files(dest, account, options):
+            _edit(rc, lambda t: re.sub(rf"^export {variable}=.*\n", "", t, flags=re.M))
+
+    return apply
+
+
+def _rc_physical_prefix(dest: Path, account: str, options: DemoOptions) -> None:
+    for rc in _muc_rc_files(dest, account, options):
+        _edit(rc, lambda t: t.replace("export DFO_PLT_DIR=$DFO_ROOT_DIR/plots", f"export DFO_PLT_DIR={MUC_DISK}/data/{account}/plots"))
+
+
+def _rc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
+    ops = INSTRUMENTS[account].ops
+    for rc in _muc_rc_files(dest, account, options):
+        _edit(rc, lambda t: t + f"export DFO_ARCHIVE_HOST={ops}.hq.eso.org\n")
+
+
+def _qcrc_not_conditional(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(
+        dest / "home" / account / ".qcrc",
+        lambda t: re.sub(r"CHECK_MUC=.*?\nfi\n", f"export DFO_ROOT_DIR_FC=/fc/{account}\nexport DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR\n", t, flags=re.S),
+    )
+
+
+def _dbrc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
+    ops = INSTRUMENTS[account].ops
+    _edit(dest / "home" / account / ".dbrc", lambda t: re.sub(r"\bmuc\d\d$", ops, t, count=1, flags=re.M))
+
+
+def _dbrc_readable(dest: Path, account: str, options: DemoOptions) -> None:
+    (dest / "home" / account / ".dbrc").chmod(0o644)
+
+
+FAULTS: tuple[Fault, ...] = (
+    Fault("muc-answers-as-old-blade", "host.is-muc", "the new host's hostname answers dfo24, not muc02", _hostname(MUC, "dfo24")),
+    Fault("muc-32bit", "host.64bit", "the muc reports a 32-bit machine (i686)", _muc_command("uname", 'case "$1" in -m|-p|-i) echo i686;; *) echo Linux;; esac\n')),
+    Fault("muc-few-cores", "host.cores", "the muc offers only 4 cores", _muc_command("nproc", "echo 4\n")),
+    Fault(
+        "condor-slots-missing",
+        "host.condor-slots",
+        "condor lists 4 slots instead of the configured 8",
+        _muc_command("condor_status", "".join(f"echo 'slot{n}@muc02.hq.eso.org LINUX X86_64 Unclaimed Idle 0.000 5461 0+00:00:0{n}'\n" for n in range(1, 5))),
+    ),
+    Fault(
+        "condor-down",
+        "host.condor-slots",
+        "condor_status cannot reach the collector",
+        _muc_command("condor_status", "echo 'CEDAR:6001:Failed to connect to <muc02:9618>' >&2\nexit 1\n"),
+    ),
+    Fault("ops-answers-as-other-blade", "host.ops-reachable", "the old blade's address reaches dfo24 instead", lambda d, a, o: _hostname(INSTRUMENTS[a].ops, "dfo24")(d, a, o)),
+    Fault("home-not-shared", "host.shared-home", "the old blade mounts a stale copy of $HOME", _home_not_shared),
+    Fault("lst-dir-renamed", "disk.standard-dirs", "config.muc_migrate names DFO_LST_DIR lists_giraffe, absent on the muc", _lst_dir_renamed),
+    Fault("sci-dir-missing", "disk.standard-dirs", "DFO_SCI_DIR does not exist on the muc data disk", _sci_dir_missing),
+    Fault("data-dir-not-sticky", "disk.sticky-bit", "the muc's logs directory lost its sticky bit", _not_sticky),
+    Fault("data-dir-foreign-owner", "disk.owner", "the muc's plots directory belongs to another account", _foreign_owner, needs_root=True),
+    Fault("data-disk-on-old-prefix", "disk.physical-path", "/data/giraffe on the muc resolves under /diska", _disk_on_old_prefix),
+    Fault("rc-variable-missing", "rc.muc-variables", ".dfosrc_muc does not define DFO_DOC_DIR", _rc_drop("DFO_DOC_DIR")),
+    Fault("rc-physical-prefix", "rc.no-physical-prefix", ".dfosrc_muc writes DFO_PLT_DIR with /fujisan3", _rc_physical_prefix),
+    Fault("rc-old-blade-name", "rc.no-physical-prefix", ".dfosrc_muc names the old blade dfo23", _rc_old_blade),
+    Fault(
+        "qcrc-not-conditional",
+        "rc.qcrc-cluster-roots",
+        ".qcrc sets DFO_ROOT_DIR_FC to the cluster path whatever the host",
+        _qcrc_not_conditional,
+        account="xshooter",
+    ),
+    Fault("dbrc-old-blade", "rc.dbrc-hosts", ".dbrc still names the old blade", _dbrc_old_blade),
+    Fault("dbrc-readable", "rc.dbrc-mode", ".dbrc is readable by everyone (mode 644)", _dbrc_readable),
+)
+
+_BY_ID = {fault.id: fault for fault in FAULTS}
+assert len(_BY_ID) == len(FAULTS), "duplicate fault id"
+
+
+def get_fault(fault_id: str) -> Fault:
+    try:
+        return _BY_ID[fault_id]
+    except KeyError:
+        raise KeyError(f"no fault {fault_id!r} (see `mucverify faults`)") from None
+
+
+def apply_fault(dest: Path, fault_id: str, options: DemoOptions) -> None:
+    fault = get_fault(fault_id)
+    if fault.account not in options.accounts:
+        raise ValueError(f"fault {fault_id} needs the demo account {fault.account}")
+    if fault.needs_root and os.geteuid() != 0:
+        raise PermissionError(f"fault {fault_id} needs root (it changes a file's owner)")
+    fault.apply(dest, fault.account, options)

@@ -1,0 +1,47 @@
+"""FITS files of the demo, with headers built by astropy (one primary HDU, a tiny data unit)."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable
+
+from astropy.io import fits
+
+Card = tuple[str, object, str]
+BLOCK = 2880
+
+
+def qc_value(kind: str, typical: float, seed: str) -> object:
+    """A deterministic, realistic value scattered around the typical one."""
+    rnd = random.Random(seed)
+    if kind == "float":
+        return round(typical * (1 + rnd.uniform(-0.02, 0.02)), 6)
+    if kind == "int":
+        return int(typical) + rnd.randint(0, 2) if typical > 10 else int(typical)
+    if kind == "bool":
+        return bool(typical)
+    return f"DID{rnd.randint(100, 999)}"
+
+
+def header(cards: Iterable[Card], shape: tuple[int, int] = (8, 8)) -> fits.Header:
+    head = fits.Header()
+    head["SIMPLE"] = (True, "conforms to FITS standard")
+    head["BITPIX"] = (16, "array data type")
+    head["NAXIS"] = (2, "number of array dimensions")
+    head["NAXIS1"] = shape[1]
+    head["NAXIS2"] = shape[0]
+    for key, value, comment in cards:
+        head[key if len(key) <= 8 and " " not in key else f"HIERARCH {key}"] = (value, comment)
+    return head
+
+
+def fits_bytes(head: fits.Header) -> bytes:
+    text = head.tostring().encode("ascii")
+    size = 2 * int(head["NAXIS1"]) * int(head["NAXIS2"])
+    padded = size + (-size % BLOCK)
+    return text + b"\0" * padded
+
+
+def hdr_text(head: fits.Header) -> str:
+    """The ``.hdr`` convention: the header as 80-character card lines, up to END."""
+    return head.tostring(sep="\n", endcard=True, padding=False) + "\n"

@@ -1,0 +1,207 @@
+"""The simulated site: which accounts, blades, instruments and nights the demo holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ..phases import PHASES, reached
+
+MUC = "muc02"
+MUC_DISK = "/fujisan3"
+OLD_DISK = "/diska"
+CONDOR_SLOTS = 8
+TRANSITION = dt.date(2013, 2, 21)
+DEFAULT_NIGHTS = 8
+DEFAULT_ACCOUNTS = ("giraffe", "uves", "xshooter")
+
+
+@dataclass(frozen=True)
+class RawType:
+    name: str
+    recipe: str
+    code: str
+    """certified product code (``MBIA`` in ``GI_MBIA_130112A_1x1.fits``)."""
+    pro_catg: str
+    qc: tuple[tuple[str, str, float], ...]
+    """QC1 parameters: keyword after ``ESO QC``, FITS type (float/int/str/bool), typical value."""
+
+
+@dataclass(frozen=True)
+class Instrument:
+    account: str
+    ops: str
+    file_prefix: str
+    code: str
+    uid: int
+    raw_types: tuple[RawType, ...]
+    qc_cluster: bool = False
+    processqc: str = "python"
+    features: tuple[str, ...] = (
+        "muc_migrate",
+        "incremental",
+        "full_migration",
+        "calchecker",
+        "trendplotter",
+        "condor",
+        "autodaily",
+        "operational",
+        "vnc",
+    )
+
+
+def _bias(recipe: str, catg: str) -> RawType:
+    return RawType(
+        "BIAS",
+        recipe,
+        "MBIA",
+        catg,
+        (
+            ("BIAS MASTER MEDIAN", "float", 200.5),
+            ("BIAS MASTER RMS", "float", 1.83),
+            ("RON RAW", "float", 3.41),
+            ("RON MASTER", "float", 0.61),
+            ("NCOMBINED", "int", 5),
+            ("OUT1 NX", "int", 2048),
+            ("DID", "str", 0),
+            ("CHECK OK", "bool", 1),
+        ),
+    )
+
+
+def _dark(recipe: str, catg: str) -> RawType:
+    return RawType(
+        "DARK",
+        recipe,
+        "MDRK",
+        catg,
+        (
+            ("DARK MASTER MEDIAN", "float", 0.72),
+            ("DARK CURRENT", "float", 1.7e-4),
+            ("DARK NBADPIX", "int", 311),
+            ("NCOMBINED", "int", 3),
+            ("DID", "str", 0),
+        ),
+    )
+
+
+def _flat(recipe: str, catg: str) -> RawType:
+    return RawType(
+        "FLAT",
+        recipe,
+        "MFLT",
+        catg,
+        (
+            ("FLAT MASTER MEAN", "float", 18321.7),
+            ("FLAT MASTER RMS", "float", 0.0173),
+            ("FLAT EFFICIENCY", "float", 0.431),
+            ("NCOMBINED", "int", 5),
+            ("FLAT SATURATED", "bool", 0),
+        ),
+    )
+
+
+INSTRUMENTS: dict[str, Instrument] = {
+    "giraffe": Instrument(
+        "giraffe",
+        "dfo23",
+        "GIRAF",
+        "GI",
+        2101,
+        (
+            _bias("gimasterbias", "MASTER_BIAS"),
+            _dark("gimasterdark", "MASTER_DARK"),
+            _flat("gimasterflat", "FF_EXTSPECTRA"),
+        ),
+        processqc="midas",
+    ),
+    "uves": Instrument(
+        "uves",
+        "dfo22",
+        "UVES",
+        "UV",
+        2102,
+        (_bias("uves_cal_mbias", "MASTER_BIAS_BLUE"), _flat("uves_cal_mflat", "MASTER_FLAT_BLUE")),
+        processqc="midas",
+    ),
+    "xshooter": Instrument(
+        "xshooter",
+        "qc03",
+        "XSHOO",
+        "XS",
+        2103,
+        (_bias("xsh_mbias", "MASTER_BIAS_UVB"), _dark("xsh_mdark", "MASTER_DARK_NIR")),
+        qc_cluster=True,
+        processqc="python",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DemoOptions:
+    accounts: tuple[str, ...] = DEFAULT_ACCOUNTS
+    nights: int = DEFAULT_NIGHTS
+    phase: str = "operational"
+    faults: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [a for a in self.accounts if a not in INSTRUMENTS]
+        if unknown:
+            raise ValueError(f"the demo has no account {unknown[0]!r} (it has: {', '.join(INSTRUMENTS)})")
+        if not self.accounts:
+            raise ValueError("the demo needs at least one account")
+        if self.nights < 1:
+            raise ValueError("the demo needs at least one night")
+        if self.phase not in PHASES:
+            raise ValueError(f"unknown phase {self.phase!r} (one of {', '.join(PHASES)})")
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The nights of the demo and the account's dates (the same for every demo account)."""
+
+    nights: tuple[dt.date, ...]
+    transition: dt.date
+    commissioning: dt.date
+    phase: str
+    moved_after: int = 3
+    cleaned_after: int = 10
+
+    @classmethod
+    def for_options(cls, options: DemoOptions) -> Calendar:
+        first = TRANSITION - dt.timedelta(days=options.nights // 2)
+        nights = tuple(first + dt.timedelta(days=i) for i in range(options.nights))
+        after = [n for n in nights if n >= TRANSITION]
+        commissioning = after[min(4, len(after) - 1)] if after else TRANSITION
+        return cls(nights, TRANSITION, commissioning, options.phase)
+
+    def processed_on_muc(self, night: dt.date) -> bool:
+        """Nights the muc has run the pipelines for, by the phase the site is in."""
+        if night < self.transition:
+            return False
+        if reached(self.phase, "operational"):
+            return True
+        if reached(self.phase, "verification"):
+            return night < self.commissioning
+        if reached(self.phase, "pipeline"):
+            return night == self.transition
+        return False
+
+    def age(self, night: dt.date, processed: list[dt.date]) -> int:
+        """How many processed nights are newer than this one on that blade."""
+        return sum(1 for other in processed if other > night)
+
+
+def incremental_set(night: dt.date) -> bool:
+    """muc_migrate -I copies the 2012-12 and all 2013 date directories."""
+    return night >= dt.date(2012, 12, 1)
+
+
+@dataclass
+class Written:
+    """What the builder wrote where, for the faults that edit it later."""
+
+    files: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, kind: str, path: str) -> None:
+        self.files.setdefault(kind, []).append(path)
