@@ -1,0 +1,69 @@
+"""The ``mucverify`` command: the demo site, and the catalogues of checks and faults."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .catalogue import catalogue_lines
+from .phases import PHASES
+
+
+def _demo_site(args: argparse.Namespace) -> int:
+    from .demo import DemoOptions, build_demo_site
+    from .runplan import split_accounts
+
+    try:
+        options = DemoOptions(
+            accounts=tuple(split_accounts([args.accounts])),
+            nights=args.nights,
+            phase=args.phase,
+            faults=tuple(args.fault),
+        )
+        site = build_demo_site(Path(args.dir), options)
+    except (ValueError, KeyError, FileExistsError, PermissionError) as exc:
+        print(f"mucverify demo-site: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return 2
+    print(site)
+    return 0
+
+
+def _checks(args: argparse.Namespace) -> int:
+    print("\n".join(catalogue_lines()))
+    return 0
+
+
+def _faults(args: argparse.Namespace) -> int:
+    from .demo import FAULTS
+
+    for fault in FAULTS:
+        print(f"{fault.id:28} {fault.check:24} {fault.account:9} {fault.breaks}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from .demo import DEFAULT_ACCOUNTS, DEFAULT_NIGHTS
+
+    parser = argparse.ArgumentParser(prog="mucverify", description="dfo/qc -> muc migration verification")
+    commands = parser.add_subparsers(dest="command", required=True)
+    demo = commands.add_parser("demo-site", help="build the simulated blade pair into DIR")
+    demo.add_argument("dir", metavar="DIR")
+    demo.add_argument("--accounts", default=",".join(DEFAULT_ACCOUNTS), help="comma-separated demo accounts")
+    demo.add_argument("--nights", type=int, default=DEFAULT_NIGHTS, help="nights around the transition date")
+    demo.add_argument("--phase", choices=PHASES, default="operational", help="phase the accounts have reached")
+    demo.add_argument("--fault", action="append", default=[], metavar="ID", help="inject a catalogued fault")
+    demo.set_defaults(run=_demo_site)
+    commands.add_parser("checks", help="the catalogue of checks").set_defaults(run=_checks)
+    commands.add_parser("faults", help="the catalogue of demo faults").set_defaults(run=_faults)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

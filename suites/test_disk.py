@@ -1,0 +1,71 @@
+"""I.3: the muc data disk is set up: standard directories, sticky bits, owner, physical disk."""
+
+from __future__ import annotations
+
+import posixpath
+
+from pytest_mucverify import check, require, require_none
+from pytest_mucverify.context import AccountUnderTest
+from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, MUC_MIGRATE_CONFIG, parse_muc_migrate_config
+
+
+def expected_directories(account: AccountUnderTest) -> tuple[dict[str, str], list[str]]:
+    """Each data directory the muc must have, and what is inconsistent in how it is named."""
+    env = account.muc_env.variables
+    root = account.data_root
+    config_path = posixpath.join(env.get("DFO_BIN_DIR", account.home_file("bin")), MUC_MIGRATE_CONFIG)
+    names, problems = ({}, []) if not account.muc.exists(config_path) else parse_muc_migrate_config(account.muc.read_text(config_path))
+    wanted: dict[str, str] = {}
+    for directory in DATA_DIRECTORIES:
+        path = env.get(directory.variable)
+        if not path:
+            problems.append(f"{directory.variable}: not defined by {account.muc_rc}")
+            continue
+        wanted[directory.variable] = path
+        configured = names.get(directory.variable)
+        if configured and posixpath.join(root, configured) != posixpath.normpath(path):
+            wanted[f"{directory.variable} ({MUC_MIGRATE_CONFIG})"] = posixpath.join(root, configured)
+    return wanted, problems
+
+
+@check("disk.standard-dirs")
+def test_the_standard_directories_exist_on_the_muc_data_disk(account: AccountUnderTest) -> None:
+    wanted, problems = expected_directories(account)
+    for label, path in wanted.items():
+        found = account.muc.stat(path)
+        if found is None:
+            problems.append(f"{label}: {path} does not exist")
+        elif not found.is_dir:
+            problems.append(f"{label}: {path} is not a directory")
+    require_none(problems, "standard DFO directories missing or misnamed on the muc")
+
+
+@check("disk.sticky-bit")
+def test_every_data_directory_has_the_sticky_bit(account: AccountUnderTest) -> None:
+    require_none(
+        (f"{d.path} mode {d.mode:o}" for d in account.data_directories() if not d.sticky),
+        "/data directories without the sticky bit",
+    )
+
+
+@check("disk.owner")
+def test_every_data_directory_belongs_to_the_account(account: AccountUnderTest) -> None:
+    uid = account.muc.uid_of(account.name)
+    require(uid is not None, f"{account.muc.name} knows no user {account.name}")
+    require_none(
+        (f"{d.path} belongs to {d.owner} (uid {d.uid})" for d in account.data_directories() if d.uid != uid),
+        f"/data directories not owned by {account.name}",
+    )
+
+
+@check("disk.physical-path")
+def test_the_data_disk_resolves_to_the_mucs_own_disk(account: AccountUnderTest) -> None:
+    prefixes = account.muc.host.disk_prefixes
+    require(prefixes, f"the site file gives no disk_prefixes for {account.muc.name}")
+    physical = account.muc.resolve(account.data_root)
+    on_own_disk = any(physical.startswith(prefix + "/") for prefix in prefixes)
+    require(on_own_disk, f"{account.data_root} resolves to {physical}, not under {', '.join(prefixes)}")
+    require(
+        posixpath.basename(physical) == account.name,
+        f"{account.data_root} resolves to {physical}, which is not {account.name}'s disk",
+    )
