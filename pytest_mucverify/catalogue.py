@@ -46,7 +46,9 @@ class CheckSpec:
 
 
 CHECKS: tuple[CheckSpec, ...] = (
-    CheckSpec("host.is-muc", "setup", "Architecture", "the new blade answers as the muc it is meant to be"),
+    CheckSpec(
+        "host.is-muc", "setup", "Architecture", "the new blade answers as the muc it is meant to be"
+    ),
     CheckSpec("host.64bit", "setup", "Architecture", "the muc runs a 64-bit OS"),
     CheckSpec("host.cores", "setup", "Architecture", "the muc offers at least 12 cores"),
     CheckSpec(
@@ -58,11 +60,30 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec("host.ops-reachable", "setup", "I.2", "the old blade answers, as itself"),
     CheckSpec("host.shared-home", "setup", "I.3", "both blades see the same $HOME"),
-    CheckSpec("disk.standard-dirs", "setup", "I.3", "the standard DFO directories exist on the muc data disk"),
-    CheckSpec("disk.sticky-bit", "setup", "I.3", "every /data directory of the account has the sticky bit"),
-    CheckSpec("disk.owner", "setup", "I.3", "every /data directory of the account belongs to the account"),
-    CheckSpec("disk.physical-path", "setup", "I.3", "the data disk resolves to the muc's own physical disk"),
-    CheckSpec("rc.muc-variables", "baseline", "I.5", ".dfosrc_muc defines every standard DFO variable on the muc"),
+    CheckSpec(
+        "disk.standard-dirs",
+        "setup",
+        "I.3",
+        "the standard DFO directories exist on the muc data disk",
+    ),
+    CheckSpec(
+        "disk.sticky-bit", "setup", "I.3", "every /data directory of the account has the sticky bit"
+    ),
+    CheckSpec(
+        "disk.owner", "setup", "I.3", "every /data directory of the account belongs to the account"
+    ),
+    CheckSpec(
+        "disk.physical-path",
+        "setup",
+        "I.3",
+        "the data disk resolves to the muc's own physical disk",
+    ),
+    CheckSpec(
+        "rc.muc-variables",
+        "baseline",
+        "I.5",
+        ".dfosrc_muc defines every standard DFO variable on the muc",
+    ),
     CheckSpec(
         "rc.no-physical-prefix",
         "baseline",

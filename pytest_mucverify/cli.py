@@ -46,14 +46,24 @@ def _faults(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from .demo import DEFAULT_ACCOUNTS, DEFAULT_NIGHTS
 
-    parser = argparse.ArgumentParser(prog="mucverify", description="dfo/qc -> muc migration verification")
+    parser = argparse.ArgumentParser(
+        prog="mucverify", description="dfo/qc -> muc migration verification"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo-site", help="build the simulated blade pair into DIR")
     demo.add_argument("dir", metavar="DIR")
-    demo.add_argument("--accounts", default=",".join(DEFAULT_ACCOUNTS), help="comma-separated demo accounts")
-    demo.add_argument("--nights", type=int, default=DEFAULT_NIGHTS, help="nights around the transition date")
-    demo.add_argument("--phase", choices=PHASES, default="operational", help="phase the accounts have reached")
-    demo.add_argument("--fault", action="append", default=[], metavar="ID", help="inject a catalogued fault")
+    demo.add_argument(
+        "--accounts", default=",".join(DEFAULT_ACCOUNTS), help="comma-separated demo accounts"
+    )
+    demo.add_argument(
+        "--nights", type=int, default=DEFAULT_NIGHTS, help="nights around the transition date"
+    )
+    demo.add_argument(
+        "--phase", choices=PHASES, default="operational", help="phase the accounts have reached"
+    )
+    demo.add_argument(
+        "--fault", action="append", default=[], metavar="ID", help="inject a catalogued fault"
+    )
     demo.set_defaults(run=_demo_site)
     commands.add_parser("checks", help="the catalogue of checks").set_defaults(run=_checks)
     commands.add_parser("faults", help="the catalogue of demo faults").set_defaults(run=_faults)

@@ -26,7 +26,9 @@ class AccountUnderTest:
         self._environments: dict[tuple[str, tuple[str, ...]], SourcedEnvironment | BladeError] = {}
 
     def __repr__(self) -> str:
-        return f"AccountUnderTest({self.name!r}, {self.ops.name}->{self.muc.name}, phase={self.phase})"
+        return (
+            f"AccountUnderTest({self.name!r}, {self.ops.name}->{self.muc.name}, phase={self.phase})"
+        )
 
     def home_file(self, name: str) -> str:
         return f"{self.spec.home.rstrip('/')}/{name}"
@@ -45,7 +47,9 @@ class AccountUnderTest:
         key = (blade.name, rc_names)
         if key not in self._environments:
             try:
-                paths = [name if name.startswith("/") else self.home_file(name) for name in rc_names]
+                paths = [
+                    name if name.startswith("/") else self.home_file(name) for name in rc_names
+                ]
                 self._environments[key] = blade.environment(paths)
             except BladeError as exc:
                 self._environments[key] = exc
@@ -66,9 +70,13 @@ class AccountUnderTest:
             raise BladeError(f"{self.muc.name}:{self.data_root}: does not exist")
         listing = self.muc.tree(self.data_root, max_depth=1)
         if listing.errors:
-            raise BladeError(f"{self.muc.name}: cannot list {self.data_root}: {'; '.join(listing.errors)}")
+            raise BladeError(
+                f"{self.muc.name}: cannot list {self.data_root}: {'; '.join(listing.errors)}"
+            )
         children = [
-            replace(entry, path=f"{self.data_root}/{entry.path}") for entry in listing.entries if entry.is_dir
+            replace(entry, path=f"{self.data_root}/{entry.path}")
+            for entry in listing.entries
+            if entry.is_dir
         ]
         return [root, *sorted(children, key=lambda e: e.path)]
 

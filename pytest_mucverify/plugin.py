@@ -7,6 +7,7 @@ sees), report/ (rows and reports), demo/ (the simulated site).
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -41,15 +42,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--account", action="append", default=[], metavar="NAME", help=HELP_ACCOUNT)
     group.addoption("--host", metavar="mucNN", help=HELP_HOST)
     group.addoption("--ops-host", metavar="HOST", help=HELP_OPS_HOST)
-    group.addoption("--site", metavar="PATH|demo", help=HELP_SITE + " [ini mucverify_site, env MUCVERIFY_SITE]")
-    group.addoption("--phase", metavar="PHASE", help=HELP_PHASE + " [ini mucverify_phase, env MUCVERIFY_PHASE]")
-    group.addoption("--reports-dir", metavar="DIR", help=HELP_REPORTS_DIR + " [ini mucverify_reports_dir]")
+    group.addoption(
+        "--site", metavar="PATH|demo", help=HELP_SITE + " [ini mucverify_site, env MUCVERIFY_SITE]"
+    )
+    group.addoption(
+        "--phase", metavar="PHASE", help=HELP_PHASE + " [ini mucverify_phase, env MUCVERIFY_PHASE]"
+    )
+    group.addoption(
+        "--reports-dir", metavar="DIR", help=HELP_REPORTS_DIR + " [ini mucverify_reports_dir]"
+    )
     parser.addini("mucverify_site", HELP_SITE)
     parser.addini("mucverify_phase", HELP_PHASE)
     parser.addini("mucverify_reports_dir", HELP_REPORTS_DIR)
 
 
-def _setting(config: pytest.Config, option: str, ini: str, env: str | None, default: str | None) -> str | None:
+def _setting(
+    config: pytest.Config, option: str, ini: str, env: str | None, default: str | None
+) -> str | None:
     """Command line, then ini, then environment, then the default."""
     value = config.getoption(option)
     if value:
@@ -65,9 +74,17 @@ def _setting(config: pytest.Config, option: str, ini: str, env: str | None, defa
 def _load_plan(config: pytest.Config) -> RunPlan:
     site_value = _setting(config, "site", "mucverify_site", "MUCVERIFY_SITE", None)
     if not site_value:
-        raise UsageProblem("no site given: use --site=PATH to a site file, or --site=demo for the simulated blade pair")
-    phase = _setting(config, "phase", "mucverify_phase", "MUCVERIFY_PHASE", DEFAULT_PHASE) or DEFAULT_PHASE
-    reports = _setting(config, "reports_dir", "mucverify_reports_dir", None, DEFAULT_REPORTS_DIR)
+        raise UsageProblem(
+            "no site given: use --site=PATH to a site file, or --site=demo for the simulated blade pair"
+        )
+    phase = (
+        _setting(config, "phase", "mucverify_phase", "MUCVERIFY_PHASE", DEFAULT_PHASE)
+        or DEFAULT_PHASE
+    )
+    reports = Path(
+        _setting(config, "reports_dir", "mucverify_reports_dir", None, DEFAULT_REPORTS_DIR)
+        or DEFAULT_REPORTS_DIR
+    )
     if site_value == "demo":
         from .demo.cache import cached_demo_site
 
@@ -83,13 +100,15 @@ def _load_plan(config: pytest.Config) -> RunPlan:
         config.getoption("host"),
         config.getoption("ops_host"),
         phase,
-        Path(config.rootpath, reports) if not Path(reports or "").is_absolute() else Path(reports or ""),
+        reports if reports.is_absolute() else Path(config.invocation_params.dir) / reports,
     )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Resolve the run plan once per process; the controller also records and writes reports."""
-    config.addinivalue_line("markers", f"{MARKER}(check_id): the catalogue check this test verifies")
+    config.addinivalue_line(
+        "markers", f"{MARKER}(check_id): the catalogue check this test verifies"
+    )
     if not config.getoption("account"):
         return
     try:
@@ -160,7 +179,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the check's result row (plain data, so it crosses from xdist workers)."""
     report = yield
     check_id = _check_of(item)
@@ -173,6 +194,14 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         return report
     spec = get_check(check_id)
     target = plan.target(str(item.callspec.params["account"]))
-    row = make_row(spec, target, reached(plan.phase, spec.phase), call.when, call.excinfo, call.duration, item.nodeid)
+    row = make_row(
+        spec,
+        target,
+        reached(plan.phase, spec.phase),
+        call.when,
+        call.excinfo,
+        call.duration,
+        item.nodeid,
+    )
     report.user_properties.append((ROW_PROPERTY, row.to_dict()))
     return report

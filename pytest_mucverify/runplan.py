@@ -84,12 +84,17 @@ def make_plan(
         for name in names:
             if name not in site.accounts:
                 known = ", ".join(sorted(site.accounts))
-                raise UsageProblem(f"--account={name}: the site {site.path} has no such account (it has: {known})")
+                raise UsageProblem(
+                    f"--account={name}: the site {site.path} has no such account (it has: {known})"
+                )
             account = site.accounts[name]
             if host is not None and account.muc != host:
-                raise UsageProblem(f"--host={host}: {name} is placed on {account.muc}; use --host={account.muc}")
+                raise UsageProblem(
+                    f"--host={host}: {name} is placed on {account.muc}; use --host={account.muc}"
+                )
             chosen.append(account)
     targets = tuple(
-        Target(account=a, host=a.muc, ops_host=ops_host or a.ops) for a in sorted(chosen, key=lambda a: a.name)
+        Target(account=a, host=a.muc, ops_host=ops_host or a.ops)
+        for a in sorted(chosen, key=lambda a: a.name)
     )
     return RunPlan(site=site, targets=targets, phase=phase, reports_dir=reports_dir)

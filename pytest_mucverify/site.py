@@ -137,7 +137,9 @@ class _SiteReader:
             raise self.fail(f"{where}{key}", f"must be a table, not {type(value).__name__}")
         return value
 
-    def string(self, data: Mapping[str, Any], key: str, where: str, default: str | None = None) -> str:
+    def string(
+        self, data: Mapping[str, Any], key: str, where: str, default: str | None = None
+    ) -> str:
         value = data.get(key, default)
         if value is None:
             raise self.fail(f"{where}{key}", "is required")
@@ -148,7 +150,9 @@ class _SiteReader:
     def opt_string(self, data: Mapping[str, Any], key: str, where: str) -> str | None:
         return None if key not in data else self.string(data, key, where)
 
-    def strings(self, data: Mapping[str, Any], key: str, where: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    def strings(
+        self, data: Mapping[str, Any], key: str, where: str, default: tuple[str, ...]
+    ) -> tuple[str, ...]:
         value = data.get(key, list(default))
         if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
             raise self.fail(f"{where}{key}", f"must be a list of non-empty strings, not {value!r}")
@@ -193,7 +197,10 @@ class _SiteReader:
         prefixes = self.strings(top, "physical_prefixes", "site.", DEFAULT_PHYSICAL_PREFIXES)
         for prefix in prefixes:
             if not prefix.startswith("/") or prefix.endswith("/"):
-                raise self.fail("site.physical_prefixes", f"{prefix!r} must be an absolute path without a trailing /")
+                raise self.fail(
+                    "site.physical_prefixes",
+                    f"{prefix!r} must be an absolute path without a trailing /",
+                )
         timeout = self.number(top, "timeout", "site.", DEFAULT_TIMEOUT_S)
         hosts_data = self.table(data, "hosts", "")
         if not hosts_data:
@@ -202,7 +209,9 @@ class _SiteReader:
         accounts_data = self.table(data, "accounts", "")
         if not accounts_data:
             raise self.fail("accounts", "the site names no account")
-        accounts = {name: self.account(name, spec, hosts) for name, spec in sorted(accounts_data.items())}
+        accounts = {
+            name: self.account(name, spec, hosts) for name, spec in sorted(accounts_data.items())
+        }
         demo = top.get("demo", False)
         if not isinstance(demo, bool):
             raise self.fail("site.demo", "must be true or false")
@@ -219,18 +228,33 @@ class _SiteReader:
         where = f"hosts.{name}."
         if not isinstance(spec, dict):
             raise self.fail(f"hosts.{name}", "must be a table")
-        known = {"url", "disk_prefixes", "condor_slots", "timeout", "root", "mounts", "bin", "ssh_identity_file", "ssh_extra_args"}
+        known = {
+            "url",
+            "disk_prefixes",
+            "condor_slots",
+            "timeout",
+            "root",
+            "mounts",
+            "bin",
+            "ssh_identity_file",
+            "ssh_extra_args",
+        }
         for key in spec:
             if key not in known:
                 raise self.fail(f"{where}{key}", f"unknown key (one of {', '.join(sorted(known))})")
         url = self.string(spec, "url", where)
         if "://" not in url:
-            raise self.fail(f"{where}url", f"{url!r} is not a host URL such as local:// or ssh://{{account}}@{name}")
+            raise self.fail(
+                f"{where}url",
+                f"{url!r} is not a host URL such as local:// or ssh://{{account}}@{name}",
+            )
         mounts_spec = self.table(spec, "mounts", where)
         mounts: dict[str, Path] = {}
         for logical, folder in mounts_spec.items():
             if not logical.startswith("/") or not isinstance(folder, str):
-                raise self.fail(f"{where}mounts", f"{logical!r} = {folder!r}: an absolute path = a folder")
+                raise self.fail(
+                    f"{where}mounts", f"{logical!r} = {folder!r}: an absolute path = a folder"
+                )
             mounts[logical.rstrip("/") or "/"] = self.folder(folder)
         root = self.opt_string(spec, "root", where)
         bin_dir = self.opt_string(spec, "bin", where)
@@ -253,7 +277,16 @@ class _SiteReader:
         where = f"accounts.{name}."
         if not isinstance(spec, dict):
             raise self.fail(f"accounts.{name}", "must be a table")
-        known = {"muc", "ops", "home", "features", "qc_cluster", "processqc", "transition_date", "commissioning_date"}
+        known = {
+            "muc",
+            "ops",
+            "home",
+            "features",
+            "qc_cluster",
+            "processqc",
+            "transition_date",
+            "commissioning_date",
+        }
         for key in spec:
             if key not in known:
                 raise self.fail(f"{where}{key}", f"unknown key (one of {', '.join(sorted(known))})")
@@ -267,17 +300,26 @@ class _SiteReader:
         features = self.strings(spec, "features", where, ())
         for feature in features:
             if feature not in FEATURES:
-                raise self.fail(f"{where}features", f"unknown feature {feature!r} (one of {', '.join(sorted(FEATURES))})")
+                raise self.fail(
+                    f"{where}features",
+                    f"unknown feature {feature!r} (one of {', '.join(sorted(FEATURES))})",
+                )
         processqc = self.opt_string(spec, "processqc", where)
         if processqc is not None and processqc not in PROCESSQC_FLAVOURS:
-            raise self.fail(f"{where}processqc", f"{processqc!r} is not one of {', '.join(sorted(PROCESSQC_FLAVOURS))}")
+            raise self.fail(
+                f"{where}processqc",
+                f"{processqc!r} is not one of {', '.join(sorted(PROCESSQC_FLAVOURS))}",
+            )
         qc_cluster = spec.get("qc_cluster", False)
         if not isinstance(qc_cluster, bool):
             raise self.fail(f"{where}qc_cluster", "must be true or false")
         transition = self.opt_date(spec, "transition_date", where)
         commissioning = self.opt_date(spec, "commissioning_date", where)
         if transition and commissioning and commissioning < transition:
-            raise self.fail(f"{where}commissioning_date", f"{commissioning} is before the transition date {transition}")
+            raise self.fail(
+                f"{where}commissioning_date",
+                f"{commissioning} is before the transition date {transition}",
+            )
         return Account(
             name=name,
             muc=muc,

@@ -6,15 +6,25 @@ import posixpath
 
 from pytest_mucverify import check, require, require_none
 from pytest_mucverify.context import AccountUnderTest
-from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, MUC_MIGRATE_CONFIG, parse_muc_migrate_config
+from pytest_mucverify.dfos.layout import (
+    DATA_DIRECTORIES,
+    MUC_MIGRATE_CONFIG,
+    parse_muc_migrate_config,
+)
 
 
 def expected_directories(account: AccountUnderTest) -> tuple[dict[str, str], list[str]]:
     """Each data directory the muc must have, and what is inconsistent in how it is named."""
     env = account.muc_env.variables
     root = account.data_root
-    config_path = posixpath.join(env.get("DFO_BIN_DIR", account.home_file("bin")), MUC_MIGRATE_CONFIG)
-    names, problems = ({}, []) if not account.muc.exists(config_path) else parse_muc_migrate_config(account.muc.read_text(config_path))
+    config_path = posixpath.join(
+        env.get("DFO_BIN_DIR", account.home_file("bin")), MUC_MIGRATE_CONFIG
+    )
+    names, problems = (
+        ({}, [])
+        if not account.muc.exists(config_path)
+        else parse_muc_migrate_config(account.muc.read_text(config_path))
+    )
     wanted: dict[str, str] = {}
     for directory in DATA_DIRECTORIES:
         path = env.get(directory.variable)
@@ -24,7 +34,9 @@ def expected_directories(account: AccountUnderTest) -> tuple[dict[str, str], lis
         wanted[directory.variable] = path
         configured = names.get(directory.variable)
         if configured and posixpath.join(root, configured) != posixpath.normpath(path):
-            wanted[f"{directory.variable} ({MUC_MIGRATE_CONFIG})"] = posixpath.join(root, configured)
+            wanted[f"{directory.variable} ({MUC_MIGRATE_CONFIG})"] = posixpath.join(
+                root, configured
+            )
     return wanted, problems
 
 
@@ -53,7 +65,11 @@ def test_every_data_directory_belongs_to_the_account(account: AccountUnderTest) 
     uid = account.muc.uid_of(account.name)
     require(uid is not None, f"{account.muc.name} knows no user {account.name}")
     require_none(
-        (f"{d.path} belongs to {d.owner} (uid {d.uid})" for d in account.data_directories() if d.uid != uid),
+        (
+            f"{d.path} belongs to {d.owner} (uid {d.uid})"
+            for d in account.data_directories()
+            if d.uid != uid
+        ),
         f"/data directories not owned by {account.name}",
     )
 
@@ -64,7 +80,9 @@ def test_the_data_disk_resolves_to_the_mucs_own_disk(account: AccountUnderTest) 
     require(prefixes, f"the site file gives no disk_prefixes for {account.muc.name}")
     physical = account.muc.resolve(account.data_root)
     on_own_disk = any(physical.startswith(prefix + "/") for prefix in prefixes)
-    require(on_own_disk, f"{account.data_root} resolves to {physical}, not under {', '.join(prefixes)}")
+    require(
+        on_own_disk, f"{account.data_root} resolves to {physical}, not under {', '.join(prefixes)}"
+    )
     require(
         posixpath.basename(physical) == account.name,
         f"{account.data_root} resolves to {physical}, which is not {account.name}'s disk",

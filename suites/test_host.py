@@ -29,7 +29,10 @@ def test_the_muc_runs_a_64bit_os(account: AccountUnderTest) -> None:
 def test_the_muc_offers_at_least_12_cores(account: AccountUnderTest) -> None:
     answer = account.muc.answer("nproc")
     require(answer.isdigit(), f"nproc on {account.muc.name} answered {answer!r}")
-    require(int(answer) >= MIN_CORES, f"{account.muc.name} offers {answer} cores, fewer than {MIN_CORES}")
+    require(
+        int(answer) >= MIN_CORES,
+        f"{account.muc.name} offers {answer} cores, fewer than {MIN_CORES}",
+    )
 
 
 @check("host.condor-slots")
@@ -37,10 +40,18 @@ def test_condor_answers_with_the_configured_slots(account: AccountUnderTest) -> 
     expected = account.muc.host.condor_slots
     require(expected is not None, f"the site file gives no condor_slots for {account.muc.name}")
     status = account.muc.run("condor_status")
-    reason = status.stderr.strip().splitlines()[-1] if status.stderr.strip() else f"exit {status.exit_status}"
+    reason = (
+        status.stderr.strip().splitlines()[-1]
+        if status.stderr.strip()
+        else f"exit {status.exit_status}"
+    )
     require(status.succeeded, f"condor_status failed on {account.muc.name}: {reason}")
     slots = slot_names(status.text)
-    require(len(slots) == expected, f"condor lists {len(slots)} slots, the site expects {expected}", slots)
+    require(
+        len(slots) == expected,
+        f"condor lists {len(slots)} slots, the site expects {expected}",
+        slots,
+    )
 
 
 @check("host.ops-reachable")

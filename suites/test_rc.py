@@ -11,7 +11,10 @@ from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
 @check("rc.muc-variables")
 def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -> None:
     sourced = account.muc_env
-    require_none((f"bash: {c}" for c in sourced.complaints), f"complaints while bash sourced {account.muc_rc}")
+    require_none(
+        (f"bash: {c}" for c in sourced.complaints),
+        f"complaints while bash sourced {account.muc_rc}",
+    )
     require_none(
         (f"{name} is not defined" for name in missing_variables(sourced.variables)),
         f"standard DFO variables missing after sourcing {account.muc_rc} on {account.muc.name}",
@@ -31,7 +34,10 @@ def test_no_rc_value_holds_a_physical_prefix_or_an_old_blade(account: AccountUnd
 @check("rc.qcrc-cluster-roots")
 def test_qcrc_makes_the_cluster_roots_the_data_root_on_the_muc(account: AccountUnderTest) -> None:
     env = account.muc_env.variables
-    values = {name: env.get(name, "") for name in ("DFO_ROOT_DIR", "DFO_ROOT_DIR_FC", "DFO_ROOT_DIR_DISKA")}
+    values = {
+        name: env.get(name, "")
+        for name in ("DFO_ROOT_DIR", "DFO_ROOT_DIR_FC", "DFO_ROOT_DIR_DISKA")
+    }
     require(
         values["DFO_ROOT_DIR"] and len(set(values.values())) == 1,
         "DFO_ROOT_DIR_FC, DFO_ROOT_DIR_DISKA and DFO_ROOT_DIR differ on the muc",

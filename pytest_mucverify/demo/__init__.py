@@ -6,4 +6,12 @@ from .build import build_demo_site
 from .faults import FAULTS, Fault, get_fault
 from .world import DEFAULT_ACCOUNTS, DEFAULT_NIGHTS, DemoOptions
 
-__all__ = ["DEFAULT_ACCOUNTS", "DEFAULT_NIGHTS", "FAULTS", "DemoOptions", "Fault", "build_demo_site", "get_fault"]
+__all__ = [
+    "DEFAULT_ACCOUNTS",
+    "DEFAULT_NIGHTS",
+    "FAULTS",
+    "DemoOptions",
+    "Fault",
+    "build_demo_site",
+    "get_fault",
+]

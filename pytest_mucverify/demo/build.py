@@ -7,7 +7,7 @@ import os
 import shutil
 from pathlib import Path
 
-from ..dfos.layout import DATA_DIRECTORIES, INCREMENTAL_VARIABLES, BY_VARIABLE, is_fits
+from ..dfos.layout import BY_VARIABLE, DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from ..phases import reached
 from .faults import apply_fault
 from .home import write_home
@@ -42,7 +42,9 @@ def build_demo_site(dest: Path, options: DemoOptions) -> Path:
         write_passwd(root, accounts, as_root)
         (root / "crontabs").mkdir(parents=True, exist_ok=True)
     for vnc_group, inst in enumerate(accounts):
-        _build_account(dest, inst, calendar, options.phase, vnc_display=1 + 3 * vnc_group, as_root=as_root)
+        _build_account(
+            dest, inst, calendar, options.phase, vnc_display=1 + 3 * vnc_group, as_root=as_root
+        )
     site = dest / "site.toml"
     site.write_text(site_toml(accounts, calendar))
     for fault in options.faults:
@@ -50,7 +52,9 @@ def build_demo_site(dest: Path, options: DemoOptions) -> Path:
     return site
 
 
-def _build_account(dest: Path, inst: Instrument, calendar: Calendar, phase: str, vnc_display: int, as_root: bool) -> None:
+def _build_account(
+    dest: Path, inst: Instrument, calendar: Calendar, phase: str, vnc_display: int, as_root: bool
+) -> None:
     home = dest / "home" / inst.account
     write_home(home, inst, phase)
     old_root, muc_root = dest / "hosts" / inst.ops, dest / "hosts" / MUC
@@ -76,7 +80,9 @@ def _build_account(dest: Path, inst: Instrument, calendar: Calendar, phase: str,
     (home / "monitor" / "list_data_dates").write_text("".join(f"{n}\n" for n in nights))
     (home / "monitor" / "DFO_STATUS").write_text("".join(f"{n} finishNight\n" for n in nights))
 
-    (old_root / "crontabs" / inst.account).write_text(crontab_text(inst, inst.ops, phase, vnc_display))
+    (old_root / "crontabs" / inst.account).write_text(
+        crontab_text(inst, inst.ops, phase, vnc_display)
+    )
     (muc_root / "crontabs" / inst.account).write_text(crontab_text(inst, MUC, phase, vnc_display))
     seal_data_disk(old_disk, inst, as_root)
     seal_data_disk(muc_disk, inst, as_root)
@@ -87,7 +93,11 @@ def _migrate(old_disk: Path, muc_disk: Path, phase: str) -> None:
     if reached(phase, "full-migration"):
         for directory in DATA_DIRECTORIES:
             if directory.migrated:
-                _copy_tree(old_disk / directory.name, muc_disk / directory.name, fits_too=directory.variable == "GEN_CALDIR")
+                _copy_tree(
+                    old_disk / directory.name,
+                    muc_disk / directory.name,
+                    fits_too=directory.variable == "GEN_CALDIR",
+                )
         return
     if reached(phase, "incremental"):
         for variable in INCREMENTAL_VARIABLES:

@@ -88,7 +88,10 @@ def _home_not_shared(dest: Path, account: str, options: DemoOptions) -> None:
 
 def _lst_dir_renamed(dest: Path, account: str, options: DemoOptions) -> None:
     """muc_migrate was told a non-standard name for DFO_LST_DIR that the muc disk does not have."""
-    _edit(dest / "home" / account / "bin" / "config.muc_migrate", lambda t: t.replace("DFO_LST_DIR lists", "DFO_LST_DIR lists_giraffe"))
+    _edit(
+        dest / "home" / account / "bin" / "config.muc_migrate",
+        lambda t: t.replace("DFO_LST_DIR lists", "DFO_LST_DIR lists_giraffe"),
+    )
 
 
 def _sci_dir_missing(dest: Path, account: str, options: DemoOptions) -> None:
@@ -126,7 +129,13 @@ def _rc_drop(variable: str) -> Callable[[Path, str, DemoOptions], None]:
 
 def _rc_physical_prefix(dest: Path, account: str, options: DemoOptions) -> None:
     for rc in _muc_rc_files(dest, account, options):
-        _edit(rc, lambda t: t.replace("export DFO_PLT_DIR=$DFO_ROOT_DIR/plots", f"export DFO_PLT_DIR={MUC_DISK}/data/{account}/plots"))
+        _edit(
+            rc,
+            lambda t: t.replace(
+                "export DFO_PLT_DIR=$DFO_ROOT_DIR/plots",
+                f"export DFO_PLT_DIR={MUC_DISK}/data/{account}/plots",
+            ),
+        )
 
 
 def _rc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
@@ -138,13 +147,21 @@ def _rc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
 def _qcrc_not_conditional(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(
         dest / "home" / account / ".qcrc",
-        lambda t: re.sub(r"CHECK_MUC=.*?\nfi\n", f"export DFO_ROOT_DIR_FC=/fc/{account}\nexport DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR\n", t, flags=re.S),
+        lambda t: re.sub(
+            r"CHECK_MUC=.*?\nfi\n",
+            f"export DFO_ROOT_DIR_FC=/fc/{account}\nexport DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR\n",
+            t,
+            flags=re.S,
+        ),
     )
 
 
 def _dbrc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
     ops = INSTRUMENTS[account].ops
-    _edit(dest / "home" / account / ".dbrc", lambda t: re.sub(r"\bmuc\d\d$", ops, t, count=1, flags=re.M))
+    _edit(
+        dest / "home" / account / ".dbrc",
+        lambda t: re.sub(r"\bmuc\d\d$", ops, t, count=1, flags=re.M),
+    )
 
 
 def _dbrc_readable(dest: Path, account: str, options: DemoOptions) -> None:
@@ -152,31 +169,105 @@ def _dbrc_readable(dest: Path, account: str, options: DemoOptions) -> None:
 
 
 FAULTS: tuple[Fault, ...] = (
-    Fault("muc-answers-as-old-blade", "host.is-muc", "the new host's hostname answers dfo24, not muc02", _hostname(MUC, "dfo24")),
-    Fault("muc-32bit", "host.64bit", "the muc reports a 32-bit machine (i686)", _muc_command("uname", 'case "$1" in -m|-p|-i) echo i686;; *) echo Linux;; esac\n')),
-    Fault("muc-few-cores", "host.cores", "the muc offers only 4 cores", _muc_command("nproc", "echo 4\n")),
+    Fault(
+        "muc-answers-as-old-blade",
+        "host.is-muc",
+        "the new host's hostname answers dfo24, not muc02",
+        _hostname(MUC, "dfo24"),
+    ),
+    Fault(
+        "muc-32bit",
+        "host.64bit",
+        "the muc reports a 32-bit machine (i686)",
+        _muc_command("uname", 'case "$1" in -m|-p|-i) echo i686;; *) echo Linux;; esac\n'),
+    ),
+    Fault(
+        "muc-few-cores",
+        "host.cores",
+        "the muc offers only 4 cores",
+        _muc_command("nproc", "echo 4\n"),
+    ),
     Fault(
         "condor-slots-missing",
         "host.condor-slots",
         "condor lists 4 slots instead of the configured 8",
-        _muc_command("condor_status", "".join(f"echo 'slot{n}@muc02.hq.eso.org LINUX X86_64 Unclaimed Idle 0.000 5461 0+00:00:0{n}'\n" for n in range(1, 5))),
+        _muc_command(
+            "condor_status",
+            "".join(
+                f"echo 'slot{n}@muc02.hq.eso.org LINUX X86_64 Unclaimed Idle 0.000 5461 0+00:00:0{n}'\n"
+                for n in range(1, 5)
+            ),
+        ),
     ),
     Fault(
         "condor-down",
         "host.condor-slots",
         "condor_status cannot reach the collector",
-        _muc_command("condor_status", "echo 'CEDAR:6001:Failed to connect to <muc02:9618>' >&2\nexit 1\n"),
+        _muc_command(
+            "condor_status", "echo 'CEDAR:6001:Failed to connect to <muc02:9618>' >&2\nexit 1\n"
+        ),
     ),
-    Fault("ops-answers-as-other-blade", "host.ops-reachable", "the old blade's address reaches dfo24 instead", lambda d, a, o: _hostname(INSTRUMENTS[a].ops, "dfo24")(d, a, o)),
-    Fault("home-not-shared", "host.shared-home", "the old blade mounts a stale copy of $HOME", _home_not_shared),
-    Fault("lst-dir-renamed", "disk.standard-dirs", "config.muc_migrate names DFO_LST_DIR lists_giraffe, absent on the muc", _lst_dir_renamed),
-    Fault("sci-dir-missing", "disk.standard-dirs", "DFO_SCI_DIR does not exist on the muc data disk", _sci_dir_missing),
-    Fault("data-dir-not-sticky", "disk.sticky-bit", "the muc's logs directory lost its sticky bit", _not_sticky),
-    Fault("data-dir-foreign-owner", "disk.owner", "the muc's plots directory belongs to another account", _foreign_owner, needs_root=True),
-    Fault("data-disk-on-old-prefix", "disk.physical-path", "/data/giraffe on the muc resolves under /diska", _disk_on_old_prefix),
-    Fault("rc-variable-missing", "rc.muc-variables", ".dfosrc_muc does not define DFO_DOC_DIR", _rc_drop("DFO_DOC_DIR")),
-    Fault("rc-physical-prefix", "rc.no-physical-prefix", ".dfosrc_muc writes DFO_PLT_DIR with /fujisan3", _rc_physical_prefix),
-    Fault("rc-old-blade-name", "rc.no-physical-prefix", ".dfosrc_muc names the old blade dfo23", _rc_old_blade),
+    Fault(
+        "ops-answers-as-other-blade",
+        "host.ops-reachable",
+        "the old blade's address reaches dfo24 instead",
+        lambda d, a, o: _hostname(INSTRUMENTS[a].ops, "dfo24")(d, a, o),
+    ),
+    Fault(
+        "home-not-shared",
+        "host.shared-home",
+        "the old blade mounts a stale copy of $HOME",
+        _home_not_shared,
+    ),
+    Fault(
+        "lst-dir-renamed",
+        "disk.standard-dirs",
+        "config.muc_migrate names DFO_LST_DIR lists_giraffe, absent on the muc",
+        _lst_dir_renamed,
+    ),
+    Fault(
+        "sci-dir-missing",
+        "disk.standard-dirs",
+        "DFO_SCI_DIR does not exist on the muc data disk",
+        _sci_dir_missing,
+    ),
+    Fault(
+        "data-dir-not-sticky",
+        "disk.sticky-bit",
+        "the muc's logs directory lost its sticky bit",
+        _not_sticky,
+    ),
+    Fault(
+        "data-dir-foreign-owner",
+        "disk.owner",
+        "the muc's plots directory belongs to another account",
+        _foreign_owner,
+        needs_root=True,
+    ),
+    Fault(
+        "data-disk-on-old-prefix",
+        "disk.physical-path",
+        "/data/giraffe on the muc resolves under /diska",
+        _disk_on_old_prefix,
+    ),
+    Fault(
+        "rc-variable-missing",
+        "rc.muc-variables",
+        ".dfosrc_muc does not define DFO_DOC_DIR",
+        _rc_drop("DFO_DOC_DIR"),
+    ),
+    Fault(
+        "rc-physical-prefix",
+        "rc.no-physical-prefix",
+        ".dfosrc_muc writes DFO_PLT_DIR with /fujisan3",
+        _rc_physical_prefix,
+    ),
+    Fault(
+        "rc-old-blade-name",
+        "rc.no-physical-prefix",
+        ".dfosrc_muc names the old blade dfo23",
+        _rc_old_blade,
+    ),
     Fault(
         "qcrc-not-conditional",
         "rc.qcrc-cluster-roots",
@@ -185,7 +276,9 @@ FAULTS: tuple[Fault, ...] = (
         account="xshooter",
     ),
     Fault("dbrc-old-blade", "rc.dbrc-hosts", ".dbrc still names the old blade", _dbrc_old_blade),
-    Fault("dbrc-readable", "rc.dbrc-mode", ".dbrc is readable by everyone (mode 644)", _dbrc_readable),
+    Fault(
+        "dbrc-readable", "rc.dbrc-mode", ".dbrc is readable by everyone (mode 644)", _dbrc_readable
+    ),
 )
 
 _BY_ID = {fault.id: fault for fault in FAULTS}

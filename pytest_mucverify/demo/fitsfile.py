@@ -36,7 +36,7 @@ def header(cards: Iterable[Card], shape: tuple[int, int] = (8, 8)) -> fits.Heade
 
 
 def fits_bytes(head: fits.Header) -> bytes:
-    text = head.tostring().encode("ascii")
+    text = str(head.tostring()).encode("ascii")
     size = 2 * int(head["NAXIS1"]) * int(head["NAXIS2"])
     padded = size + (-size % BLOCK)
     return text + b"\0" * padded
@@ -44,4 +44,4 @@ def fits_bytes(head: fits.Header) -> bytes:
 
 def hdr_text(head: fits.Header) -> str:
     """The ``.hdr`` convention: the header as 80-character card lines, up to END."""
-    return head.tostring(sep="\n", endcard=True, padding=False) + "\n"
+    return str(head.tostring(sep="\n", endcard=True, padding=False)) + "\n"

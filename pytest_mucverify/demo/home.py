@@ -66,7 +66,7 @@ def qcrc_text(inst: Instrument) -> str:
     if inst.qc_cluster:
         lines += [
             f"export DFO_ROOT_DIR=/data/{inst.account}",
-            "CHECK_MUC=`echo $HOSTNAME | grep muc` #old host: CHECK_MUC=\"\"; new host: CHECK_MUC=muc0n",
+            'CHECK_MUC=`echo $HOSTNAME | grep muc` #old host: CHECK_MUC=""; new host: CHECK_MUC=muc0n',
             "if [ Q$CHECK_MUC = Q ]",
             "then",
             f"  export DFO_ROOT_DIR_FC=/fc/{inst.account}",
@@ -126,9 +126,13 @@ def write_home(home: Path, inst: Instrument, phase: str) -> None:
     (bin_dir / MUC_MIGRATE_CONFIG).write_text(
         "# answers given to muc_migrate: names of the renameable data directories\nDFO_LST_DIR lists\nDFO_PLT_DIR plots\n"
     )
-    (home / "config" / "config.createAB").write_text(f"# createAB configuration of {inst.account}\nINSTRUMENT {inst.account.upper()}\n")
+    (home / "config" / "config.createAB").write_text(
+        f"# createAB configuration of {inst.account}\nINSTRUMENT {inst.account.upper()}\n"
+    )
     (home / "monitor" / "CRON_LOGS").mkdir(exist_ok=True)
-    (home / "monitor" / "dfoMonitor.html").write_text(f"<html><body><h1>dfoMonitor {inst.account}</h1></body></html>\n")
+    (home / "monitor" / "dfoMonitor.html").write_text(
+        f"<html><body><h1>dfoMonitor {inst.account}</h1></body></html>\n"
+    )
     vnc = home / ".vnc"
     vnc.mkdir(exist_ok=True)
     (vnc / "xstartup").write_text("#!/bin/sh\nexec twm\n")

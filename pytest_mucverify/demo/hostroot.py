@@ -21,7 +21,7 @@ def write_commands(root: Path, host: str, muc: bool) -> None:
     bin_dir = root / "bin"
     bin_dir.mkdir(parents=True, exist_ok=True)
     machine = "x86_64" if muc else "i686"
-    _script(bin_dir / "hostname", f'echo {host}\n')
+    _script(bin_dir / "hostname", f"echo {host}\n")
     _script(
         bin_dir / "uname",
         f"""case "$1" in
@@ -70,7 +70,9 @@ def write_passwd(root: Path, accounts: Sequence[Instrument], as_root: bool) -> N
     lines = ["root:x:0:0:root:/root:/bin/bash"]
     for inst in accounts:
         owner = inst.uid if as_root else uid
-        lines.append(f"{inst.account}:x:{owner}:{owner}:{inst.account} DFOS account:/home/{inst.account}:/bin/bash")
+        lines.append(
+            f"{inst.account}:x:{owner}:{owner}:{inst.account} DFOS account:/home/{inst.account}:/bin/bash"
+        )
     (etc / "passwd").write_text("\n".join(lines) + "\n")
 
 

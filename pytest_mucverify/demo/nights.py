@@ -52,7 +52,9 @@ class CalibAB:
         cards: list[Card] = []
         for keyword, kind, typical in self.raw_type.qc:
             seed = f"{self.inst.account}/{self.night}/{self.raw_type.name}/{keyword}"
-            cards.append((f"ESO QC {keyword}", qc_value(kind, typical, seed), f"QC1 {keyword.lower()}"))
+            cards.append(
+                (f"ESO QC {keyword}", qc_value(kind, typical, seed), f"QC1 {keyword.lower()}")
+            )
         return cards
 
     def product_cards(self) -> list[Card]:
@@ -86,7 +88,9 @@ class CalibAB:
 
     def scores(self) -> list[tuple[str, object, int]]:
         rows = []
-        for (keyword, _kind, _typical), (_, value, _) in zip(self.raw_type.qc, self.qc_cards(), strict=True):
+        for (keyword, _kind, _typical), (_, value, _) in zip(
+            self.raw_type.qc, self.qc_cards(), strict=True
+        ):
             score = 1 if keyword.endswith("RMS") and self.night.day % 7 == 0 else 0
             rows.append(("QC." + keyword.replace(" ", "."), value, score))
         return rows
@@ -100,7 +104,9 @@ class CalibAB:
     def ab_text(self, account_root: str, active: bool) -> str:
         raw_dir = f"/data/{self.inst.account}/raw/{self.night}"
         yesterday = self.night - dt.timedelta(days=1)
-        vcal = f"$DFO_CAL_DIR/VCAL/{self.inst.code}_{self.raw_type.code}_{yesterday:%y%m%d}A_1x1.hdr"
+        vcal = (
+            f"$DFO_CAL_DIR/VCAL/{self.inst.code}_{self.raw_type.code}_{yesterday:%y%m%d}A_1x1.hdr"
+        )
         gencal = f"$GEN_CALDIR/{self.inst.code}_BPM_STATIC_1x1.fits"
         massoc = f"{account_root}/calib/{yesterday}/{self.inst.code}_{self.raw_type.code}_{yesterday:%y%m%d}A_1x1.fits"
         lines = [
@@ -163,10 +169,15 @@ def write_headers(disk: Path, inst: Instrument, night: dt.date) -> None:
     """calChecker's header downloads: one .hdr per raw file of the night."""
     for ab in abs_of_night(inst, night):
         for n, raw in enumerate(ab.raw_names):
-            _write(disk / "hdr" / str(night) / raw.replace(".fits", ".hdr"), hdr_text(header(ab.raw_cards(n))))
+            _write(
+                disk / "hdr" / str(night) / raw.replace(".fits", ".hdr"),
+                hdr_text(header(ab.raw_cards(n))),
+            )
 
 
-def write_processed_night(disk: Path, inst: Instrument, night: dt.date, age: int, calendar: Calendar) -> None:
+def write_processed_night(
+    disk: Path, inst: Instrument, night: dt.date, age: int, calendar: Calendar
+) -> None:
     """A night a blade has run the pipelines for, in the state its age has brought it to."""
     active = age < calendar.moved_after
     account_root = f"/data/{inst.account}"
@@ -177,32 +188,60 @@ def write_processed_night(disk: Path, inst: Instrument, night: dt.date, age: int
             for n, raw in enumerate(ab.raw_names):
                 _write(disk / "raw" / date / raw, fits_bytes(header(ab.raw_cards(n))))
             _write(disk / "AB" / ab.name, ab.ab_text(account_root, active))
-            _write(disk / "product" / ab.raw_type.name / date / ab.product, fits_bytes(header(ab.product_cards())))
+            _write(
+                disk / "product" / ab.raw_type.name / date / ab.product,
+                fits_bytes(header(ab.product_cards())),
+            )
         else:
             _write(disk / "logs" / date / ab.name, ab.ab_text(account_root, active))
-            cards = [c if c[0] != "PIPEFILE" else ("PIPEFILE", ab.certified, c[2]) for c in ab.product_cards()]
+            cards = [
+                c if c[0] != "PIPEFILE" else ("PIPEFILE", ab.certified, c[2])
+                for c in ab.product_cards()
+            ]
             if age < calendar.cleaned_after:
                 _write(disk / "calib" / date / ab.certified, fits_bytes(header(cards)))
             else:
-                _write(disk / "calib" / date / ab.certified.replace(".fits", ".hdr"), hdr_text(header(cards)))
+                _write(
+                    disk / "calib" / date / ab.certified.replace(".fits", ".hdr"),
+                    hdr_text(header(cards)),
+                )
         _write(disk / "logs" / date / f"{ab.base}.score", ab.score_text())
-        _write(disk / "logs" / date / f"{ab.base}.log", f"[ INFO  ] {ab.raw_type.recipe}: processing {ab.name}\n[ INFO  ] done\n")
+        _write(
+            disk / "logs" / date / f"{ab.base}.log",
+            f"[ INFO  ] {ab.raw_type.recipe}: processing {ab.name}\n[ INFO  ] done\n",
+        )
         _write(disk / "plots" / date / f"{ab.base}.png", PNG)
     science = f"{inst.code}_SOBJ_{night:%y%m%d}A.fits"
     if age < calendar.cleaned_after:
-        sci_cards: list[Card] = [("INSTRUME", inst.account.upper(), ""), ("ESO PRO CATG", "SCIENCE_REDUCED", "")]
+        sci_cards: list[Card] = [
+            ("INSTRUME", inst.account.upper(), ""),
+            ("ESO PRO CATG", "SCIENCE_REDUCED", ""),
+        ]
         _write(disk / "science" / date / science, fits_bytes(header(sci_cards)))
     else:
-        _write(disk / "science" / date / science.replace(".fits", ".hdr"), hdr_text(header([("INSTRUME", inst.account.upper(), "")])))
-    _write(disk / "lists" / date / f"data_report_{date}.txt", "".join(f"{r}\n" for ab in abs_ for r in ab.raw_names))
-    _write(disk / "jobs" / f"execAB_CALIB_{date}", "".join(f"processAB -a {ab.name}\n" for ab in abs_))
-    _write(disk / "jobs" / f"execQC_CALIB_{date}", "".join(f"processQC -a {ab.name}\n" for ab in abs_))
+        _write(
+            disk / "science" / date / science.replace(".fits", ".hdr"),
+            hdr_text(header([("INSTRUME", inst.account.upper(), "")])),
+        )
+    _write(
+        disk / "lists" / date / f"data_report_{date}.txt",
+        "".join(f"{r}\n" for ab in abs_ for r in ab.raw_names),
+    )
+    _write(
+        disk / "jobs" / f"execAB_CALIB_{date}", "".join(f"processAB -a {ab.name}\n" for ab in abs_)
+    )
+    _write(
+        disk / "jobs" / f"execQC_CALIB_{date}", "".join(f"processQC -a {ab.name}\n" for ab in abs_)
+    )
     _write(disk / "jobs" / f"mcalDown_{date}", f"ngasClient -c {inst.code}_BPM_STATIC_1x1.fits\n")
 
 
 def ab_list_text(inst: Instrument, night: dt.date, done: bool) -> str:
     tag = "\tDONE" if done else ""
-    return "".join(f"{ab.name}\t{ab.raw_type.name}\t{ab.raw_type.recipe}\tCOMPLETE{tag}\n" for ab in abs_of_night(inst, night))
+    return "".join(
+        f"{ab.name}\t{ab.raw_type.name}\t{ab.raw_type.recipe}\tCOMPLETE{tag}\n"
+        for ab in abs_of_night(inst, night)
+    )
 
 
 def write_calibration_memory(disk: Path, inst: Instrument, nights: tuple[dt.date, ...]) -> None:
@@ -210,13 +249,30 @@ def write_calibration_memory(disk: Path, inst: Instrument, nights: tuple[dt.date
     for raw_type in inst.raw_types:
         for night in nights[-3:]:
             name = f"{inst.code}_{raw_type.code}_{night:%y%m%d}A_1x1.hdr"
-            text = hdr_text(header([("ESO PRO CATG", raw_type.pro_catg, ""), ("ESO QC NCOMBINED", 3, "")]))
+            text = hdr_text(
+                header([("ESO PRO CATG", raw_type.pro_catg, ""), ("ESO QC NCOMBINED", 3, "")])
+            )
             _write(disk / "calib" / "VCAL" / name, text)
             _write(disk / "calib" / "CALCHECK" / "VCAL" / name, text)
             _write(disk / "calib" / "CAL4CAL" / "VCAL" / name, text)
-        _write(disk / "tmp" / "CALCHECK" / "PREVIOUS" / f"{raw_type.name}.txt", f"{raw_type.name} {nights[-1]} OK\n")
-        _write(disk / "tmp" / "CAL4CAL" / "PREVIOUS" / f"{raw_type.name}.txt", f"{raw_type.name} {nights[-1]} OK\n")
+        _write(
+            disk / "tmp" / "CALCHECK" / "PREVIOUS" / f"{raw_type.name}.txt",
+            f"{raw_type.name} {nights[-1]} OK\n",
+        )
+        _write(
+            disk / "tmp" / "CAL4CAL" / "PREVIOUS" / f"{raw_type.name}.txt",
+            f"{raw_type.name} {nights[-1]} OK\n",
+        )
     for night in nights:
-        _write(disk / "lists" / "REPORT" / f"report_{night}.txt", f"data report {inst.account} {night}\n")
-    _write(disk / "gencal" / f"{inst.code}_BPM_STATIC_1x1.fits", fits_bytes(header([("ESO PRO CATG", "BAD_PIXEL_MAP", "")])))
-    _write(disk / "gencal" / f"{inst.code}_LINE_CATALOG.fits", fits_bytes(header([("ESO PRO CATG", "LINE_CATALOG", "")])))
+        _write(
+            disk / "lists" / "REPORT" / f"report_{night}.txt",
+            f"data report {inst.account} {night}\n",
+        )
+    _write(
+        disk / "gencal" / f"{inst.code}_BPM_STATIC_1x1.fits",
+        fits_bytes(header([("ESO PRO CATG", "BAD_PIXEL_MAP", "")])),
+    )
+    _write(
+        disk / "gencal" / f"{inst.code}_LINE_CATALOG.fits",
+        fits_bytes(header([("ESO PRO CATG", "LINE_CATALOG", "")])),
+    )

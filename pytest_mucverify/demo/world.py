@@ -147,7 +147,9 @@ class DemoOptions:
     def __post_init__(self) -> None:
         unknown = [a for a in self.accounts if a not in INSTRUMENTS]
         if unknown:
-            raise ValueError(f"the demo has no account {unknown[0]!r} (it has: {', '.join(INSTRUMENTS)})")
+            raise ValueError(
+                f"the demo has no account {unknown[0]!r} (it has: {', '.join(INSTRUMENTS)})"
+            )
         if not self.accounts:
             raise ValueError("the demo needs at least one account")
         if self.nights < 1:

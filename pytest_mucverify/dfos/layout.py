@@ -49,6 +49,8 @@ FITS_SUFFIXES = (".fits", ".fits.gz", ".fits.z", ".fz")
 
 def is_fits(name: str) -> bool:
     return name.lower().endswith(FITS_SUFFIXES)
+
+
 RENAMEABLE = ("DFO_LST_DIR", "DFO_PLT_DIR")
 """The only directories muc_migrate lets an account name differently (stored in config.muc_migrate)."""
 

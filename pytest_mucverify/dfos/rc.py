@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping
 from .layout import STANDARD_VARIABLES
 
 
-def missing_variables(env: Mapping[str, str], names: Iterable[str] = STANDARD_VARIABLES) -> list[str]:
+def missing_variables(
+    env: Mapping[str, str], names: Iterable[str] = STANDARD_VARIABLES
+) -> list[str]:
     return [name for name in names if not env.get(name)]
 
 
@@ -17,16 +19,17 @@ def defined_by_rc(after: Mapping[str, str], before: Mapping[str, str]) -> dict[s
     return {k: v for k, v in after.items() if before.get(k) != v}
 
 
-def leaks(
-    env: Mapping[str, str], prefixes: Iterable[str], old_hosts: Iterable[str]
-) -> list[str]:
+def leaks(env: Mapping[str, str], prefixes: Iterable[str], old_hosts: Iterable[str]) -> list[str]:
     """``NAME=value  reason`` for each value holding a physical prefix or an old blade's name.
 
     A prefix counts where it starts a path (``/fujisan3/...``, ``:/diska/...``); a host name
     counts as a whole word, so ``dfo23`` is found in ``dfo23.hq.eso.org`` but not in ``xdfo234``.
     """
     prefix_list = [p.rstrip("/") for p in prefixes]
-    host_patterns = [(h, re.compile(rf"(?<![A-Za-z0-9_]){re.escape(h)}(?![A-Za-z0-9_])")) for h in sorted(set(old_hosts))]
+    host_patterns = [
+        (h, re.compile(rf"(?<![A-Za-z0-9_]){re.escape(h)}(?![A-Za-z0-9_])"))
+        for h in sorted(set(old_hosts))
+    ]
     found: list[str] = []
     for name in sorted(env):
         value = env[name]

@@ -21,7 +21,9 @@ def _first_line(text: str, limit: int = 400) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
-def status_from_call(excinfo: pytest.ExceptionInfo[BaseException] | None) -> tuple[str, str, list[str]]:
+def status_from_call(
+    excinfo: pytest.ExceptionInfo[BaseException] | None,
+) -> tuple[str, str, list[str]]:
     if excinfo is None:
         return PASSED, "", []
     exc = excinfo.value

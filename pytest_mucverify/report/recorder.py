@@ -7,7 +7,7 @@ import getpass
 import json
 import socket
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -37,7 +37,7 @@ class RunRecorder:
             if report.failed and report.when == "call" and "crashed" in str(report.longrepr):
                 self.problems.append(f"a worker crashed while running {report.nodeid}")
             return
-        row = ResultRow.from_dict(found[-1])
+        row = ResultRow.from_dict(cast(dict[str, Any], found[-1]))
         known = self.rows.get(report.nodeid)
         if known is None:
             self.rows[report.nodeid] = row
@@ -45,7 +45,11 @@ class RunRecorder:
         known.status = worse(known.status, row.status)
         known.duration += row.duration
         if row.status == known.status and row.message:
-            known.message, known.evidence, known.evidence_total = row.message, row.evidence, row.evidence_total
+            known.message, known.evidence, known.evidence_total = (
+                row.message,
+                row.evidence,
+                row.evidence_total,
+            )
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:

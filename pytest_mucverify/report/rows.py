@@ -75,13 +75,18 @@ def verdict(rows: Iterable[ResultRow], complete: bool) -> tuple[str, list[str]]:
     reasons: list[str] = []
     blocking = 0
     missing = 0
+    rows = list(rows)
+    if not rows:
+        return INCOMPLETE, ["no check reported a result"]
     for row in rows:
         if not row.required or row.status in (PASSED, WAIVED, NOT_APPLICABLE):
             continue
         blocking += 1
         missing += row.status == NOT_RUN
         if len(reasons) < 20:
-            reasons.append(f"{row.check}: {row.status}" + (f" ({row.message})" if row.message else ""))
+            reasons.append(
+                f"{row.check}: {row.status}" + (f" ({row.message})" if row.message else "")
+            )
     if not complete:
         return INCOMPLETE, ["the run did not finish", *reasons]
     if missing:

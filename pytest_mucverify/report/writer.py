@@ -73,7 +73,11 @@ _ENV = jinja2.Environment(
 def render_certification(summary: dict[str, Any]) -> str:
     phases = []
     for phase in (*PHASES, None):
-        rows = [r for r in summary["checks"] if (r["phase"] == phase if phase else r["phase"] not in PHASES)]
+        rows = [
+            r
+            for r in summary["checks"]
+            if (r["phase"] == phase if phase else r["phase"] not in PHASES)
+        ]
         if rows:
             phases.append({"name": phase or "other", "rows": rows})
     return _ENV.get_template("certification.html.j2").render(s=summary, phases=phases)
