@@ -1,0 +1,109 @@
+"""Pure DFOS rules: rc leaks, .dbrc hosts, condor slots, config.muc_migrate, listings, verdicts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_mucverify.blade.listing import FIND_FIELDS, parse_find_output, seconds_to_ns
+from pytest_mucverify.dfos.condor import slot_names
+from pytest_mucverify.dfos.dbrc import hosts_named
+from pytest_mucverify.dfos.layout import parse_muc_migrate_config
+from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
+from pytest_mucverify.report.rows import ResultRow, verdict
+
+PREFIXES = ("/fujisan3", "/diska")
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("/fujisan3/data/giraffe/raw", "physical prefix /fujisan3"),
+        ("/bin:/diska/data/giraffe/bin", "physical prefix /diska"),
+        ("dfo23.hq.eso.org", "names the old blade dfo23"),
+        ("ssh giraffe@dfo23", "names the old blade dfo23"),
+    ],
+)
+def test_a_leak_is_found(value: str, reason: str) -> None:
+    found = leaks({"X": value}, PREFIXES, {"dfo23"})
+    assert found == [f"X={value}  {reason}"]
+
+
+@pytest.mark.parametrize(
+    "value", ["/data/giraffe/raw", "/data/fujisan3x", "xdfo234", "/home/giraffe/diskarray"]
+)
+def test_a_clean_value_is_not_a_leak(value: str) -> None:
+    assert leaks({"X": value}, PREFIXES, {"dfo23"}) == []
+
+
+def test_what_the_rc_defined_and_what_is_missing() -> None:
+    before = {"HOME": "/home/g", "PATH": "/bin"}
+    after = {"HOME": "/home/g", "PATH": "/home/g/bin:/bin", "DFO_RAW_DIR": "/data/g/raw"}
+    assert defined_by_rc(after, before) == {
+        "PATH": "/home/g/bin:/bin",
+        "DFO_RAW_DIR": "/data/g/raw",
+    }
+    assert "DFO_HDR_DIR" in missing_variables(after)
+    assert "DFO_RAW_DIR" not in missing_variables(after)
+
+
+def test_dbrc_hosts_keep_no_secret() -> None:
+    text = "# old blades\nqc1 SYBASE qcdb u s3cret dfo23\nhotfly SYBASE h u pw muc02.hq.eso.org\n"
+    named = hosts_named(text)
+    assert [(h.line, h.host, h.is_muc) for h in named] == [(2, "dfo23", False), (3, "muc02", True)]
+    assert "s3cret" not in repr(named)
+
+
+def test_condor_slots_are_counted_from_the_listing() -> None:
+    listing = "\nName OpSys\n\nslot1@muc02.hq.eso.org LINUX X86_64\nslot1_2@muc02 LINUX X86_64\n   Total 2\n"
+    assert slot_names(listing) == ["slot1@muc02.hq.eso.org", "slot1_2@muc02"]
+
+
+def test_muc_migrate_config_names_and_problems() -> None:
+    names, problems = parse_muc_migrate_config(
+        "# answers\nDFO_LST_DIR lists_g\nDFO_PLT_DIR\nDFO_RAW_DIR r\n"
+    )
+    assert names == {"DFO_LST_DIR": "lists_g"}
+    assert [p.split(":")[1] for p in problems] == ["3", "4"]
+
+
+def test_find_output_parses_names_with_any_character() -> None:
+    record = ["f", "1755", "100", "giraffe", "12", "1700000000.1234567890", "", "a b\tc'$(x)\n"]
+    data = b"".join(field.encode() + b"\0" for field in record)
+    (entry,) = parse_find_output(data)
+    assert entry.path == "a b\tc'$(x)\n"
+    assert entry.mode == 0o1755 and entry.sticky
+    assert entry.mtime_ns == 1_700_000_000_123_456_789
+    assert len(record) == FIND_FIELDS
+
+
+def test_a_cut_find_listing_is_refused() -> None:
+    with pytest.raises(ValueError, match="cut short"):
+        parse_find_output(b"f\x001755\x00")
+
+
+def test_seconds_to_ns_keeps_every_digit() -> None:
+    assert seconds_to_ns("5") == 5_000_000_000
+    assert seconds_to_ns("5.5") == 5_500_000_000
+
+
+def row(status: str, required: bool = True) -> ResultRow:
+    return ResultRow("g", "muc02", "dfo23", "x.y", "setup", "I.3", "t", status, required=required)
+
+
+@pytest.mark.parametrize(
+    ("statuses", "complete", "expected"),
+    [
+        (["passed", "not-applicable"], True, "READY"),
+        (["passed", "failed"], True, "NOT READY"),
+        (["passed", "error"], True, "NOT READY"),
+        (["passed", "not-run"], True, "INCOMPLETE"),
+        (["passed"], False, "INCOMPLETE"),
+        ([], True, "INCOMPLETE"),
+    ],
+)
+def test_the_verdict_is_fail_closed(statuses: list[str], complete: bool, expected: str) -> None:
+    assert verdict([row(s) for s in statuses], complete)[0] == expected
+
+
+def test_checks_the_phase_does_not_require_do_not_block() -> None:
+    assert verdict([row("passed"), row("not-run", required=False)], True)[0] == "READY"

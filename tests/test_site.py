@@ -1,0 +1,117 @@
+"""The site file: what it accepts, and errors that name the file, the key and the problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+import pytest_mucverify
+from pytest_mucverify.site import SiteError, load_site
+
+FLEET = Path(pytest_mucverify.__file__).parent / "sites" / "fleet.toml"
+MINIMAL = '[hosts.muc02]\nurl = "local://"\n[hosts.dfo23]\nurl = "ssh://{account}@dfo23"\n[accounts.giraffe]\nmuc = "muc02"\nops = "dfo23"\n'
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "site.toml"
+    path.write_text(text)
+    return path
+
+
+def test_the_example_fleet_places_every_account_of_the_plan() -> None:
+    site = load_site(FLEET)
+    assert [a.name for a in site.accounts_on("muc02")] == [
+        "giraffe",
+        "qc_shift",
+        "uves",
+        "xshooter",
+    ]
+    assert len(site.accounts) == 25
+    assert site.accounts["giraffe"].ops == "dfo23"
+    assert not site.accounts["uvesr"].has("calchecker")
+    assert site.accounts["preimg"].has("processpreimg") and not site.accounts["preimg"].has(
+        "autodaily"
+    )
+    assert site.physical_prefixes == ("/fujisan3", "/diska")
+
+
+def test_a_minimal_site_gets_the_defaults(tmp_path: Path) -> None:
+    site = load_site(write(tmp_path, MINIMAL))
+    giraffe = site.account("giraffe")
+    assert giraffe.home == "/home/giraffe"
+    assert site.physical_prefixes == ("/fujisan3", "/diska")
+    assert site.hosts["dfo23"].url_for("giraffe") == "ssh://giraffe@dfo23"
+    assert site.hosts["muc02"].is_muc and not site.hosts["dfo23"].is_muc
+
+
+def test_dates_are_read_as_dates(tmp_path: Path) -> None:
+    site = load_site(
+        write(
+            tmp_path, MINIMAL + 'transition_date = 2013-02-21\ncommissioning_date = "2013-02-25"\n'
+        )
+    )
+    assert site.account("giraffe").transition_date == dt.date(2013, 2, 21)
+    assert site.account("giraffe").commissioning_date == dt.date(2013, 2, 25)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[hosts.muc02\n", "not valid TOML"),
+        (
+            MINIMAL.replace('ops = "dfo23"', 'ops = "dfo99"'),
+            "accounts.giraffe.ops: names host 'dfo99', which is not under [hosts]",
+        ),
+        (
+            MINIMAL.replace('muc = "muc02"', 'muc = "dfo23"'),
+            "accounts.giraffe.muc: 'dfo23' is not a muc blade name",
+        ),
+        (
+            MINIMAL + 'features = ["calchecker", "coffee"]\n',
+            "accounts.giraffe.features: unknown feature 'coffee'",
+        ),
+        (MINIMAL + "transition_date = 2013-13-01\n", "not valid TOML"),
+        (
+            MINIMAL + 'transition_date = "soon"\n',
+            "accounts.giraffe.transition_date: must be a date YYYY-MM-DD",
+        ),
+        (
+            MINIMAL + "transition_date = 2013-02-21\ncommissioning_date = 2013-01-01\n",
+            "is before the transition date",
+        ),
+        (MINIMAL + "colour = 1\n", "accounts.giraffe.colour: unknown key"),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "muc02"'),
+            "hosts.muc02.url: 'muc02' is not a host URL",
+        ),
+        (
+            '[site]\nphysical_prefixes = ["fujisan3"]\n' + MINIMAL,
+            "site.physical_prefixes: 'fujisan3' must be an absolute path",
+        ),
+        ("[site]\ntimeout = -1\n" + MINIMAL, "site.timeout: must be a positive number"),
+        ('[hosts.muc02]\nurl = "local://"\n', "accounts: the site names no account"),
+        (MINIMAL + "[extra]\n", "extra: unknown top-level key"),
+    ],
+)
+def test_a_broken_site_file_says_where_and_what(tmp_path: Path, text: str, problem: str) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(SiteError) as raised:
+        load_site(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_a_site_file_that_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "site.toml"
+    path.write_bytes(b"\xff\xfe\x00\x01")
+    with pytest.raises(SiteError, match="not UTF-8 text"):
+        load_site(path)
+
+
+def test_a_missing_site_file(tmp_path: Path) -> None:
+    with pytest.raises(SiteError, match="cannot read the site file"):
+        load_site(tmp_path / "nowhere.toml")
