@@ -1,0 +1,55 @@
+"""Every catalogued fault makes its own check fail and no other; the clean site passes everything."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from helpers import OK_STATUSES, build_site, verify
+
+from pytest_mucverify.catalogue import CHECKS
+from pytest_mucverify.demo import FAULTS
+from pytest_mucverify.phases import PHASES
+
+
+def test_every_check_has_a_fault_that_makes_it_fail() -> None:
+    caught = {fault.check for fault in FAULTS}
+    assert [spec.id for spec in CHECKS if spec.id not in caught] == []
+
+
+def test_every_fault_names_a_catalogued_check() -> None:
+    ids = {spec.id for spec in CHECKS}
+    assert [fault.id for fault in FAULTS if fault.check not in ids] == []
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=[f.id for f in FAULTS])
+def test_the_fault_is_caught_by_its_check_and_only_by_it(fault, tmp_path: Path) -> None:
+    if fault.needs_root and os.geteuid() != 0:
+        pytest.skip("this fault changes a file's owner, which needs root")
+    site = build_site(tmp_path / "site", accounts=(fault.account,), nights=4, faults=(fault.id,))
+    run = verify(site, fault.account, tmp_path)
+    statuses = run.statuses(fault.account)
+    assert statuses[fault.check] == "failed", run.output[-3000:]
+    others = {
+        check: status
+        for check, status in statuses.items()
+        if check != fault.check and status not in OK_STATUSES
+    }
+    assert others == {}
+    assert run.results(fault.account)["verdict"] == "NOT READY"
+    assert run.returncode == 1
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_the_clean_site_is_ready_in_every_phase(phase: str, tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site", nights=4, phase=phase)
+    run = verify(site, "all", tmp_path, f"--phase={phase}")
+    assert run.returncode == 0, run.output[-3000:]
+    for account in ("giraffe", "uves", "xshooter"):
+        results = run.results(account)
+        assert results["verdict"] == "READY"
+        for row in results["checks"]:
+            assert row["status"] in OK_STATUSES or (
+                row["status"] == "not-run" and not row["required"]
+            ), row
