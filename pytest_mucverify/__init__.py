@@ -4,6 +4,6 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .checking import CheckFailed, check, require, require_none
+from .checking import CheckFailed, check, not_applicable, require, require_none
 
-__all__ = ["CheckFailed", "__version__", "check", "require", "require_none"]
+__all__ = ["CheckFailed", "__version__", "check", "not_applicable", "require", "require_none"]

@@ -24,6 +24,15 @@ def check(check_id: str) -> Any:
     return pytest.mark.mucverify_check(check_id)
 
 
+NOT_APPLICABLE_PREFIX = "not-applicable: "
+NOT_RUN_PREFIX = "not-run: "
+
+
+def not_applicable(reason: str) -> None:
+    """End the check as not applicable (never as passed): there is nothing for it to look at."""
+    pytest.skip(f"{NOT_APPLICABLE_PREFIX}{reason}")
+
+
 def require(condition: object, message: str, evidence: Iterable[str] = ()) -> None:
     if not condition:
         raise CheckFailed(message, evidence)

@@ -6,6 +6,7 @@ sees), report/ (rows and reports), demo/ (the simulated site).
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Generator
 from pathlib import Path
@@ -13,14 +14,16 @@ from pathlib import Path
 import pytest
 
 from .catalogue import get_check
+from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX
 from .context import AccountUnderTest
 from .phases import reached
-from .report.outcome import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, ROW_PROPERTY, make_row
+from .report.outcome import ROW_PROPERTY, make_row
 from .report.recorder import RunRecorder
 from .runplan import (
     DEFAULT_PHASE,
     DEFAULT_REPORTS_DIR,
     HELP_ACCOUNT,
+    HELP_DATES,
     HELP_HOST,
     HELP_OPS_HOST,
     HELP_PHASE,
@@ -51,6 +54,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--reports-dir", metavar="DIR", help=HELP_REPORTS_DIR + " [ini mucverify_reports_dir]"
     )
+    group.addoption("--dates", metavar="FROM..TO", help=HELP_DATES)
     parser.addini("mucverify_site", HELP_SITE)
     parser.addini("mucverify_phase", HELP_PHASE)
     parser.addini("mucverify_reports_dir", HELP_REPORTS_DIR)
@@ -101,6 +105,7 @@ def _load_plan(config: pytest.Config) -> RunPlan:
         config.getoption("ops_host"),
         phase,
         reports if reports.is_absolute() else Path(config.invocation_params.dir) / reports,
+        config.getoption("dates"),
     )
 
 
@@ -121,8 +126,13 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(RunRecorder(plan), "mucverify-recorder")
 
 
+NO_WINDOW = "no-night-window"
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every check runs once per account of the plan."""
+    """Every check runs once per account of the plan; a per-night check once per night of the
+    account's window. Both come from the site and the options, never from a live listing, so every
+    xdist worker collects the same tests."""
     if "account" not in metafunc.fixturenames:
         return
     plan = metafunc.config.stash.get(PLAN_KEY, None)
@@ -130,8 +140,16 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         raise pytest.UsageError(
             "the verification suites need --account=NAME and --site (e.g. --account=giraffe --site=demo)"
         )
-    names = [t.account.name for t in plan.targets]
-    metafunc.parametrize("account", names, ids=names, indirect=True)
+    if "night" not in metafunc.fixturenames:
+        names = [t.account.name for t in plan.targets]
+        metafunc.parametrize("account", names, ids=names, indirect=True)
+        return
+    pairs = [
+        (t.account.name, str(night)) for t in plan.targets for night in (t.nights or [NO_WINDOW])
+    ]
+    metafunc.parametrize(
+        ("account", "night"), pairs, ids=[f"{a}-{n}" for a, n in pairs], indirect=True
+    )
 
 
 @pytest.fixture
@@ -143,6 +161,17 @@ def account(request: pytest.FixtureRequest) -> AccountUnderTest:
         plan = request.config.stash[PLAN_KEY]
         contexts[name] = AccountUnderTest(plan, plan.target(name))
     return contexts[name]
+
+
+@pytest.fixture
+def night(request: pytest.FixtureRequest) -> dt.date:
+    """A night of the account's window."""
+    value = str(request.param)
+    if value == NO_WINDOW:
+        pytest.skip(
+            f"{NOT_RUN_PREFIX}no night window: set first_night/last_night in the site file or use --dates"
+        )
+    return dt.date.fromisoformat(value)
 
 
 def _check_of(item: pytest.Item) -> str | None:

@@ -6,6 +6,7 @@ one-line usage error.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ HELP_HOST = "the new muc blade the account moves to (must match the site's place
 HELP_OPS_HOST = "the old blade to compare with, overriding the site's"
 HELP_SITE = "site file (TOML), or 'demo' for the built-in simulated blade pair"
 HELP_PHASE = f"the migration phase the account claims to have reached: {', '.join(PHASES)}"
+HELP_DATES = "nights the per-night checks look at, FROM..TO (YYYY-MM-DD..YYYY-MM-DD); default: the site's first_night..last_night"
 HELP_REPORTS_DIR = "folder for reports/<account>/<host>/ (results.json, certification.html)"
 DEFAULT_PHASE = "operational"
 DEFAULT_REPORTS_DIR = "reports"
@@ -32,6 +34,8 @@ class Target:
     account: Account
     host: str
     ops_host: str
+    nights: tuple[dt.date, ...] = ()
+    """the night window of the per-night checks; empty when neither site nor --dates gives one."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,25 @@ def split_accounts(values: Sequence[str]) -> list[str]:
     return names
 
 
+def parse_dates(value: str) -> tuple[dt.date, dt.date]:
+    start, sep, end = value.partition("..")
+    try:
+        first = dt.date.fromisoformat(start.strip())
+        last = dt.date.fromisoformat(end.strip()) if sep else first
+    except ValueError:
+        raise UsageProblem(f"--dates={value}: use FROM..TO, e.g. 2013-02-21..2013-02-28") from None
+    if last < first:
+        raise UsageProblem(f"--dates={value}: {last} is before {first}")
+    return first, last
+
+
+def night_window(account: Account, dates: tuple[dt.date, dt.date] | None) -> tuple[dt.date, ...]:
+    first, last = dates or (account.first_night, account.last_night)
+    if first is None or last is None:
+        return ()
+    return tuple(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+
+
 def make_plan(
     site: Site,
     accounts: Sequence[str],
@@ -65,6 +88,7 @@ def make_plan(
     ops_host: str | None,
     phase: str,
     reports_dir: Path,
+    dates: str | None = None,
 ) -> RunPlan:
     if phase not in PHASES:
         raise UsageProblem(f"--phase={phase}: not a phase; use one of {', '.join(PHASES)}")
@@ -93,8 +117,9 @@ def make_plan(
                     f"--host={host}: {name} is placed on {account.muc}; use --host={account.muc}"
                 )
             chosen.append(account)
+    window = parse_dates(dates) if dates else None
     targets = tuple(
-        Target(account=a, host=a.muc, ops_host=ops_host or a.ops)
+        Target(account=a, host=a.muc, ops_host=ops_host or a.ops, nights=night_window(a, window))
         for a in sorted(chosen, key=lambda a: a.name)
     )
     return RunPlan(site=site, targets=targets, phase=phase, reports_dir=reports_dir)

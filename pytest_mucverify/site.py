@@ -79,6 +79,12 @@ class Account:
     processqc: str | None = None
     transition_date: dt.date | None = None
     commissioning_date: dt.date | None = None
+    first_night: dt.date | None = None
+    last_night: dt.date | None = None
+    """the nights the per-night checks look at (``--dates`` overrides them)."""
+    carried: tuple[str, ...] = ()
+    left_behind: tuple[str, ...] = ()
+    """non-standard top-level directories of the old data disk: carried to the muc, or left."""
 
     def has(self, feature: str) -> bool:
         return feature in self.features
@@ -286,6 +292,10 @@ class _SiteReader:
             "processqc",
             "transition_date",
             "commissioning_date",
+            "first_night",
+            "last_night",
+            "carried",
+            "left_behind",
         }
         for key in spec:
             if key not in known:
@@ -320,6 +330,18 @@ class _SiteReader:
                 f"{where}commissioning_date",
                 f"{commissioning} is before the transition date {transition}",
             )
+        first = self.opt_date(spec, "first_night", where)
+        last = self.opt_date(spec, "last_night", where)
+        if first and last and last < first:
+            raise self.fail(f"{where}last_night", f"{last} is before first_night {first}")
+        carried = self.strings(spec, "carried", where, ())
+        left_behind = self.strings(spec, "left_behind", where, ())
+        for key, names in (("carried", carried), ("left_behind", left_behind)):
+            for folder in names:
+                if "/" in folder or folder in (".", ".."):
+                    raise self.fail(
+                        f"{where}{key}", f"{folder!r} must be a top-level directory name"
+                    )
         return Account(
             name=name,
             muc=muc,
@@ -330,6 +352,10 @@ class _SiteReader:
             processqc=processqc,
             transition_date=transition,
             commissioning_date=commissioning,
+            first_night=first,
+            last_night=last,
+            carried=carried,
+            left_behind=left_behind,
         )
 
 

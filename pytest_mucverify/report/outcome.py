@@ -8,12 +8,10 @@ import pytest
 
 from ..blade import BladeError
 from ..catalogue import CheckSpec
-from ..checking import CheckFailed
+from ..checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed
 from .rows import ERROR, FAILED, NOT_APPLICABLE, NOT_RUN, PASSED, ResultRow
 
 ROW_PROPERTY = "mucverify_row"
-NOT_RUN_PREFIX = "not-run: "
-NOT_APPLICABLE_PREFIX = "not-applicable: "
 
 
 def _first_line(text: str, limit: int = 400) -> str:
