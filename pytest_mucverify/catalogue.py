@@ -32,6 +32,12 @@ def qc_cluster_only(account: Account) -> str | None:
     return None if account.qc_cluster else f"{account.name} is not a QC-cluster account"
 
 
+def has_data_disk(account: Account) -> str | None:
+    if account.has("muc_migrate") or account.has("full_migration"):
+        return None
+    return f"{account.name} has no data disk to migrate"
+
+
 @dataclass(frozen=True)
 class CheckSpec:
     id: str
@@ -99,6 +105,55 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec("rc.dbrc-hosts", "pipeline", "II.6", ".dbrc names the muc blades, not the old ones"),
     CheckSpec("rc.dbrc-mode", "pipeline", "II.6", ".dbrc is readable by its owner only (mode 600)"),
+    CheckSpec(
+        "ab.clean-paths",
+        "pipeline",
+        "I.7",
+        "every path in the night's ABs on the muc is clean: no physical prefix, no '..', in its place",
+        needs("condor", "runs no pipeline on the muc"),
+    ),
+    CheckSpec(
+        "ab.references-exist",
+        "pipeline",
+        "I.7",
+        "every raw file and master calibration an active AB names is on the muc",
+        needs("condor", "runs no pipeline on the muc"),
+    ),
+    CheckSpec(
+        "ab.sof-consistent",
+        "pipeline",
+        "I.7",
+        "every SOF_CONTENT frame is one of the AB's raw files or master calibrations",
+        needs("condor", "runs no pipeline on the muc"),
+    ),
+    CheckSpec(
+        "fits.stray",
+        "operational",
+        "II.5",
+        "no FITS file slipped onto the muc data disk outside the nights the muc processed",
+        has_data_disk,
+    ),
+    CheckSpec(
+        "migration.incremental",
+        "incremental",
+        "I.4",
+        "the 2012-12 and 2013 date folders of logs, lists, plots and headers reached the muc",
+        needs("incremental", "takes no incremental data (muc_migrate -I)"),
+    ),
+    CheckSpec(
+        "migration.full",
+        "full-migration",
+        "I.9",
+        "every non-FITS file of the standard directories reached the muc; non-standard ones decided",
+        needs("full_migration", "takes no full data migration (muc_migrate -A)"),
+    ),
+    CheckSpec(
+        "migration.calibration-memory",
+        "verification",
+        "II.2",
+        "calChecker's memory (VCAL, PREVIOUS, CAL4CAL) and the data reports are on the muc",
+        needs("calchecker", "runs no calChecker"),
+    ),
 )
 
 _BY_ID = {spec.id: spec for spec in CHECKS}

@@ -3,11 +3,14 @@ tools get there. One per account and worker; expensive answers are computed once
 
 from __future__ import annotations
 
+import datetime as dt
+import posixpath
 from dataclasses import replace
 from functools import cached_property
 
-from .blade import Blade, BladeError, FileStat, SourcedEnvironment
-from .dfos.layout import data_root
+from .blade import Blade, BladeError, FileStat, SourcedEnvironment, TreeListing
+from .dfos.ab import AssociationBlock, parse_ab
+from .dfos.layout import DATA_DIRECTORIES, data_root
 from .phases import reached
 from .runplan import RunPlan, Target
 from .site import Account, Site
@@ -24,6 +27,7 @@ class AccountUnderTest:
         self.muc = Blade(plan.site.hosts[target.host], self.name, home=self.spec.home)
         self.ops = Blade(plan.site.hosts[target.ops_host], self.name, home=self.spec.home)
         self._environments: dict[tuple[str, tuple[str, ...]], SourcedEnvironment | BladeError] = {}
+        self._listings: dict[tuple[str, str, int | None], TreeListing] = {}
 
     def __repr__(self) -> str:
         return (
@@ -84,3 +88,97 @@ class AccountUnderTest:
     def muc_env(self) -> SourcedEnvironment:
         """What cron and condor jobs see on the muc: .qcrc, then the muc rc file."""
         return self.environment(self.muc, ".qcrc", self.muc_rc)
+
+    @cached_property
+    def ops_rc(self) -> str:
+        """The old blade's rc file: ``.dfosrc``, or ``.dfosrc_old`` once the switch has made
+        ``.dfosrc`` the muc's."""
+        old_rc = self.home_file(".dfosrc_old")
+        if reached(self.phase, "operational") and self.ops.exists(old_rc):
+            return old_rc
+        return self.home_file(".dfosrc")
+
+    @property
+    def ops_env(self) -> SourcedEnvironment:
+        return self.environment(self.ops, ".qcrc", self.ops_rc)
+
+    def directory(self, variable: str, blade: Blade | None = None) -> str:
+        """Where a DFO variable points on that blade (the muc by default)."""
+        blade = blade or self.muc
+        env = self.muc_env if blade is self.muc else self.ops_env
+        value = env.variables.get(variable)
+        if not value:
+            raise BladeError(f"{blade.name}: {variable} is not defined by the rc files there")
+        return value
+
+    def listing(self, blade: Blade, path: str, max_depth: int | None = None) -> TreeListing:
+        """One bulk listing of a tree, kept for every check of this worker that needs it."""
+        key = (blade.name, path, max_depth)
+        if key not in self._listings:
+            self._listings[key] = blade.tree(path, max_depth)
+        return self._listings[key]
+
+    def complete_listing(
+        self, blade: Blade, path: str, max_depth: int | None = None
+    ) -> TreeListing:
+        """A listing that must be whole: what could not be read makes the check an error."""
+        listing = self.listing(blade, path, max_depth)
+        if listing.errors:
+            raise BladeError(f"{blade.name}: cannot list {path}: {'; '.join(listing.errors[:5])}")
+        return listing
+
+    def abs_of_night(
+        self, night: dt.date, active_only: bool = False
+    ) -> list[tuple[str, AssociationBlock]]:
+        """The ABs of a night on the muc: active ones in DFO_AB_DIR (by their DATE), and archived
+        ones in DFO_LOG_DIR/<night> unless active_only."""
+        found = [(path, ab) for path, ab in self.active_abs if ab.value("DATE") == str(night)]
+        if not active_only:
+            folder = f"{self.directory('DFO_LOG_DIR')}/{night}"
+            listing = self.muc.tree(folder, max_depth=1)
+            names = [e.path for e in listing.entries if e.kind == "f" and e.path.endswith(".ab")]
+            found += self._parse_abs([f"{folder}/{name}" for name in sorted(names)])
+        return found
+
+    @cached_property
+    def active_abs(self) -> list[tuple[str, AssociationBlock]]:
+        folder = self.directory("DFO_AB_DIR")
+        listing = self.complete_listing(self.muc, folder, max_depth=1)
+        names = [e.path for e in listing.entries if e.kind == "f" and e.path.endswith(".ab")]
+        return self._parse_abs([f"{folder}/{name}" for name in sorted(names)])
+
+    def _parse_abs(self, paths: list[str]) -> list[tuple[str, AssociationBlock]]:
+        contents, problems = self.muc.read_many(paths)
+        if problems:
+            path, reason = next(iter(problems.items()))
+            raise BladeError(
+                f"{self.muc.name}:{path}: {reason}"
+                + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else "")
+            )
+        return [(path, parse_ab(contents[path], posixpath.basename(path))) for path in paths]
+
+    def non_standard_folders(self, blade: Blade) -> list[str]:
+        """Top-level directories of the account's data disk on that blade that no standard DFO
+        variable names."""
+        env = self.muc_env if blade is self.muc else self.ops_env
+        root = env.variables.get("DFO_ROOT_DIR") or self.data_root
+        standard = {
+            posixpath.normpath(env.variables[d.variable])
+            for d in DATA_DIRECTORIES
+            if env.variables.get(d.variable)
+        }
+        listing = self.complete_listing(blade, root, max_depth=1)
+        folders = [f"{root}/{e.path}" for e in listing.entries if e.is_dir]
+        return sorted(f for f in folders if f not in standard)
+
+    @cached_property
+    def physical_root(self) -> str:
+        return self.muc.resolve(self.data_root)
+
+    def canonical(self, path: str) -> str:
+        """A muc path with the physical data root written as the logical one, normalised."""
+        path = posixpath.normpath(path) if path else path
+        physical = self.physical_root
+        if physical != self.data_root and (path == physical or path.startswith(physical + "/")):
+            return self.data_root + path[len(physical) :]
+        return path

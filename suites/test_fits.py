@@ -1,0 +1,40 @@
+"""II.5 (cleanupProducts -E): no FITS file slipped onto the muc data disk."""
+
+from __future__ import annotations
+
+import pytest
+
+from pytest_mucverify import check, not_applicable, require, require_none
+from pytest_mucverify.context import AccountUnderTest
+from pytest_mucverify.dfos.layout import DATA_DIRECTORIES
+from pytest_mucverify.dfos.placement import stray_fits
+
+NON_STANDARD = "non-standard"
+
+
+@check("fits.stray")
+@pytest.mark.parametrize("variable", [*(d.variable for d in DATA_DIRECTORIES), NON_STANDARD])
+def test_no_fits_file_strays_onto_the_muc(account: AccountUnderTest, variable: str) -> None:
+    transition = account.spec.transition_date
+    require(transition is not None, f"the site file gives no transition_date for {account.name}")
+    assert transition is not None
+    if variable == NON_STANDARD:
+        folders = account.non_standard_folders(account.muc)
+        if not folders:
+            not_applicable(f"no non-standard directory on the {account.muc.name} data disk")
+    else:
+        folder = account.directory(variable)
+        if account.muc.stat(folder) is None:
+            not_applicable(f"{variable} ({folder}) does not exist on {account.muc.name}")
+        folders = [folder]
+    strays: list[tuple[str, int]] = []
+    for folder in folders:
+        listing = account.complete_listing(account.muc, folder)
+        files = [(e.path, e.size) for e in listing.entries if e.kind == "f"]
+        rule = None if variable == NON_STANDARD else variable
+        strays += [(f"{folder}/{path}", size) for path, size in stray_fits(rule, files, transition)]
+    total = sum(size for _, size in strays)
+    require_none(
+        (f"{path}  {size} bytes" for path, size in strays),
+        f"stray FITS files ({total} bytes in all) in {variable} on {account.muc.name}",
+    )
