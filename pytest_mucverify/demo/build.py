@@ -69,7 +69,10 @@ def _build_account(
         (home / "monitor" / f"AB_list_CALIB_{night}").write_text(ab_list_text(inst, night, done))
     write_calibration_memory(old_disk, inst, nights)
 
+    _write_non_standard(old_disk)
     _migrate(old_disk, muc_disk, phase)
+    if reached(phase, "full-migration"):
+        _copy_tree(old_disk / CARRIED, muc_disk / CARRIED, fits_too=True)
     on_muc = [n for n in nights if calendar.processed_on_muc(n)]
     if reached(phase, "pipeline"):
         for sub in ("gencal", "calib/VCAL"):
@@ -105,6 +108,19 @@ def _migrate(old_disk: Path, muc_disk: Path, phase: str) -> None:
             for dated in sorted((old_disk / name).iterdir()):
                 if dated.is_dir() and _is_date(dated.name) and incremental_set(_date(dated.name)):
                     _copy_tree(dated, muc_disk / name / dated.name, fits_too=False)
+
+
+CARRIED = "qc_scripts"
+LEFT_BEHIND = "trending_scratch"
+
+
+def _write_non_standard(old_disk: Path) -> None:
+    """What accounts keep beside the standard directories: one carried over, one left behind."""
+    (old_disk / CARRIED).mkdir(exist_ok=True)
+    (old_disk / CARRIED / "check_bias_trend.py").write_text("print('bias trend')\n")
+    (old_disk / CARRIED / "README").write_text("hand-made QC scripts, carried to the muc\n")
+    (old_disk / LEFT_BEHIND).mkdir(exist_ok=True)
+    (old_disk / LEFT_BEHIND / "tmp_trend_2012.dat").write_text("0 1 2 3\n" * 50)
 
 
 def _is_date(name: str) -> bool:
@@ -166,5 +182,9 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
             f"qc_cluster = {'true' if inst.qc_cluster else 'false'}",
             f"transition_date = {calendar.transition}",
             f"commissioning_date = {calendar.commissioning}",
+            f'carried = ["{CARRIED}"]',
+            f'left_behind = ["{LEFT_BEHIND}"]',
+            f"first_night = {calendar.nights[0]}",
+            f"last_night = {calendar.nights[-1]}",
         ]
     return "\n".join(lines) + "\n"

@@ -27,6 +27,8 @@ class Fault:
     account: str = "giraffe"
     needs_root: bool = False
     """chown needs root; where the builder is not root the fault cannot be made."""
+    phase: str = "operational"
+    """the phase the fault shows in: the catalogue test builds and verifies the site at it."""
 
 
 def _script(path: Path, body: str) -> None:
@@ -168,7 +170,7 @@ def _dbrc_readable(dest: Path, account: str, options: DemoOptions) -> None:
     (dest / "home" / account / ".dbrc").chmod(0o644)
 
 
-FAULTS: tuple[Fault, ...] = (
+SETUP_FAULTS: tuple[Fault, ...] = (
     Fault(
         "muc-answers-as-old-blade",
         "host.is-muc",
@@ -281,6 +283,9 @@ FAULTS: tuple[Fault, ...] = (
     ),
 )
 
+from .datafaults import DATA_FAULTS  # noqa: E402  (they build on the helpers above)
+
+FAULTS: tuple[Fault, ...] = (*SETUP_FAULTS, *DATA_FAULTS)
 _BY_ID = {fault.id: fault for fault in FAULTS}
 assert len(_BY_ID) == len(FAULTS), "duplicate fault id"
 

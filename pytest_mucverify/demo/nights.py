@@ -246,8 +246,9 @@ def ab_list_text(inst: Instrument, night: dt.date, done: bool) -> str:
 
 def write_calibration_memory(disk: Path, inst: Instrument, nights: tuple[dt.date, ...]) -> None:
     """calChecker's memory and the static calibrations."""
+    previous = nights[0] - dt.timedelta(days=1)
     for raw_type in inst.raw_types:
-        for night in nights[-3:]:
+        for night in (previous, *nights):
             name = f"{inst.code}_{raw_type.code}_{night:%y%m%d}A_1x1.hdr"
             text = hdr_text(
                 header([("ESO PRO CATG", raw_type.pro_catg, ""), ("ESO QC NCOMBINED", 3, "")])

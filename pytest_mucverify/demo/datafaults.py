@@ -1,0 +1,212 @@
+"""Faults in the data the muc holds: AB paths, stray FITS, incomplete migration."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .faults import Fault, _edit, _muc_disk
+from .world import INSTRUMENTS, MUC_DISK, OLD_DISK, TRANSITION
+
+if TYPE_CHECKING:
+    from .world import DemoOptions
+
+Apply = Callable[[Path, str, "DemoOptions"], None]
+
+
+def _archived_ab(dest: Path, account: str) -> Path:
+    """An AB the muc created itself and has archived in DFO_LOG_DIR (a night from the transition)."""
+    logs = _muc_disk(dest, account) / "logs"
+    found = sorted(p for p in logs.glob("*/*.ab") if p.parent.name >= str(TRANSITION))
+    if not found:
+        raise RuntimeError("the demo has no AB archived by the muc: build it with at least 8 nights")
+    return found[0]
+
+
+def _ab_line(qualifier: str, change: Callable[[str, str], str]) -> Apply:
+    """Rewrite the path of the first ``qualifier`` line of an archived AB on the muc."""
+
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        def rewrite(text: str) -> str:
+            lines = text.split("\n")
+            for n, line in enumerate(lines):
+                columns = line.split("\t")
+                if columns[0] == qualifier:
+                    at = 2 if qualifier in ("MCALIB", "MASSOC") else 1
+                    columns[at] = change(columns[at], account)
+                    lines[n] = "\t".join(columns)
+                    break
+            return "\n".join(lines)
+
+        _edit(_archived_ab(dest, account), rewrite)
+
+    return apply
+
+
+def _physical(path: str, account: str) -> str:
+    """The physical spelling of a logical muc path: what must never reach an AB."""
+    for variable, folder in (("$GEN_CALDIR", "gencal"), ("$DFS_PRODUCT", "product")):
+        path = path.replace(variable, f"/data/{account}/{folder}")
+    return MUC_DISK + path
+
+
+def _other_account_mcalib(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(_archived_ab(dest, account), lambda t: t.replace("$GEN_CALDIR/", "/data/uves/gencal/"))
+
+
+def _sof_outsider(dest: Path, account: str, options: DemoOptions) -> None:
+    ab = _archived_ab(dest, account)
+    night = ab.parent.name
+    frame = (
+        f"/data/{account}/raw/{night}/{INSTRUMENTS[account].file_prefix}.{night}T23:59:59.999.fits"
+    )
+    _edit(ab, lambda t: t.replace("PRODUCTS\t", f"SOF_CONTENT\t{frame}\tBIAS\nPRODUCTS\t", 1))
+
+
+def _raw_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    disk = _muc_disk(dest, account)
+    first_ab = sorted((disk / "AB").glob("*.ab"))[0].read_text().splitlines()
+    raw = next(line.split("\t")[1] for line in first_ab if line.startswith("RAWFILE\t"))
+    (disk / raw.split(f"/data/{account}/", 1)[1]).unlink()
+
+
+def _stray(relative: str) -> Apply:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        disk = _muc_disk(dest, account)
+        night = min(p.name for p in (disk / "logs").iterdir() if p.name[:4].isdigit())
+        path = disk / relative.format(night=night, prefix=INSTRUMENTS[account].file_prefix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"SIMPLE  =                    T".ljust(2880))
+
+    return apply
+
+
+def _month_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    month = str(TRANSITION)[:7]
+    folders = list((_muc_disk(dest, account) / "plots").glob(f"{month}-*"))
+    if not folders:
+        raise RuntimeError(f"no {month} plots on the muc to remove")
+    for folder in folders:
+        shutil.rmtree(folder)
+
+
+def _truncated(dest: Path, account: str, options: DemoOptions) -> None:
+    victim = _muc_disk(dest, account) / "gencal" / f"{INSTRUMENTS[account].code}_LINE_CATALOG.fits"
+    victim.write_bytes(victim.read_bytes()[:1000])
+
+
+def _unlisted_folder(dest: Path, account: str, options: DemoOptions) -> None:
+    old_disk = dest / "hosts" / INSTRUMENTS[account].ops / OLD_DISK.strip("/") / "data" / account
+    (old_disk / "private_archive").mkdir()
+    (old_disk / "private_archive" / "notes_2011.txt").write_text("notes kept by hand\n" * 20)
+
+
+def _vcal_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    shutil.rmtree(_muc_disk(dest, account) / "calib" / "CALCHECK" / "VCAL")
+
+
+def _prefixed(qualifier: str) -> Apply:
+    return _ab_line(qualifier, _physical)
+
+
+DATA_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "ab-prefix-rawfile",
+        "ab.clean-paths",
+        "a RAWFILE of an archived AB starts with /fujisan3",
+        _prefixed("RAWFILE"),
+    ),
+    Fault(
+        "ab-prefix-mcalib",
+        "ab.clean-paths",
+        "an MCALIB of an archived AB starts with /fujisan3",
+        _prefixed("MCALIB"),
+    ),
+    Fault(
+        "ab-prefix-massoc",
+        "ab.clean-paths",
+        "a MASSOC of an archived AB starts with /fujisan3",
+        _prefixed("MASSOC"),
+    ),
+    Fault(
+        "ab-prefix-sof",
+        "ab.clean-paths",
+        "a SOF_CONTENT of an archived AB starts with /fujisan3",
+        _prefixed("SOF_CONTENT"),
+    ),
+    Fault(
+        "ab-prefix-prod-path",
+        "ab.clean-paths",
+        "PROD_PATH of an archived AB starts with /fujisan3",
+        _prefixed("PROD_PATH"),
+    ),
+    Fault(
+        "ab-dotdot-path",
+        "ab.clean-paths",
+        "a RAWFILE path climbs with '..'",
+        _ab_line("RAWFILE", lambda path, account: path.replace("/raw/", "/raw/../raw/", 1)),
+    ),
+    Fault(
+        "ab-other-account-mcalib",
+        "ab.clean-paths",
+        "an MCALIB (and its SOF frame) lies on uves's disk",
+        _other_account_mcalib,
+    ),
+    Fault(
+        "ab-sof-outsider",
+        "ab.sof-consistent",
+        "a SOF_CONTENT frame is none of the AB's inputs",
+        _sof_outsider,
+    ),
+    Fault(
+        "raw-missing-active-ab",
+        "ab.references-exist",
+        "a raw file of an active AB is missing on the muc",
+        _raw_missing,
+    ),
+    Fault(
+        "stray-fits-in-logs",
+        "fits.stray",
+        "a .fits file sits in the muc's logs",
+        _stray("logs/{night}/leftover_{night}.fits"),
+    ),
+    Fault(
+        "stray-fits-gz-in-plots",
+        "fits.stray",
+        "a .fits.gz file sits in the muc's plots",
+        _stray("plots/{night}/quicklook.fits.gz"),
+    ),
+    Fault(
+        "stray-fits-before-transition",
+        "fits.stray",
+        "a raw FITS of a night before the transition sits on the muc",
+        _stray("raw/{night}/{prefix}.{night}T10:00:00.000.fits"),
+    ),
+    Fault(
+        "incremental-month-missing",
+        "migration.incremental",
+        "the muc lacks the 2013-02 plots of the incremental set",
+        _month_missing,
+        phase="incremental",
+    ),
+    Fault(
+        "full-file-truncated",
+        "migration.full",
+        "a GEN_CALDIR file on the muc is cut short",
+        _truncated,
+    ),
+    Fault(
+        "non-standard-unlisted",
+        "migration.full",
+        "the old disk has a directory the site neither carries nor leaves behind",
+        _unlisted_folder,
+    ),
+    Fault(
+        "vcal-missing",
+        "migration.calibration-memory",
+        "calChecker's VCAL memory is missing on the muc",
+        _vcal_missing,
+    ),
+)
