@@ -34,6 +34,10 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
+# what both sides say when ``readlink -f`` has no answer (it fails without saying why)
+UNRESOLVABLE = "cannot be resolved (a folder on the way is missing, or symbolic links loop)"
+
+
 class LocalFiles:
     """Files of the machine this runs on; with a root and mounts, of a demo host folder.
 
@@ -97,7 +101,7 @@ class LocalFiles:
             with open(real, "rb") as handle:
                 return handle.read() if limit is None else handle.read(limit)
         except IsADirectoryError:
-            raise FileAccessError(f"{path}: is a directory") from None
+            raise FileAccessError(f"{path}: Is a directory") from None
         except OSError as exc:
             raise FileAccessError(f"{path}: {_reason(exc)}") from None
 
@@ -138,12 +142,14 @@ class LocalFiles:
         listing = TreeListing(root=path)
         top = self.real_path(path)
         try:
-            if not os.path.isdir(top):
-                kind = "missing" if not os.path.lexists(top) else "not a directory"
-                listing.errors.append(f"{path}: {'No such file or directory' if kind == 'missing' else 'Not a directory'}")
-                return listing
-        except OSError as exc:
+            is_dir = kind_of(os.stat(top).st_mode) == "d"
+        except OSError as exc:  # missing, a dangling or looping link, a file on the way
             listing.errors.append(f"{path}: {_reason(exc)}")
+            return listing
+        if not is_dir:
+            listing.errors.append(f"{path}: Not a directory")
+            return listing
+        if max_depth is not None and max_depth < 1:
             return listing
         stack = [(top, "", 1)]
         while stack:
@@ -152,7 +158,8 @@ class LocalFiles:
                 with os.scandir(folder) as scan:
                     children = list(scan)
             except OSError as exc:
-                listing.errors.append(f"{posixpath.join(path, prefix) if prefix else path}: {_reason(exc)}")
+                shown = posixpath.join(path, prefix.rstrip("/")) if prefix else path
+                listing.errors.append(f"{shown}: {_reason(exc)}")
                 continue
             for child in children:
                 rel = prefix + child.name
@@ -168,7 +175,17 @@ class LocalFiles:
         return listing
 
     def resolve(self, path: str) -> str:
-        return self.logical_path(os.path.realpath(self.real_path(path)))
+        # as ``readlink -f``: every component but the last must exist, and no link may loop
+        real = self.real_path(path)
+        try:
+            return self.logical_path(os.path.realpath(real, strict=True))
+        except (FileNotFoundError, NotADirectoryError):
+            resolved = os.path.realpath(real)
+            if os.path.isdir(os.path.dirname(resolved)):
+                return self.logical_path(resolved)
+        except OSError:
+            pass
+        raise FileAccessError(f"{path}: {UNRESOLVABLE}")
 
 
 class RemoteFiles:
@@ -200,6 +217,9 @@ class RemoteFiles:
         if not entries:
             return None
         found = entries[0]
+        if follow and found.kind == "l":
+            # find -L reports a link it cannot follow (a dangling one) as the link itself
+            return None
         return FileStat(path, found.kind, found.mode, found.uid, found.owner, found.size, found.mtime_ns, found.target)
 
     def uid_of(self, user: str) -> int | None:
@@ -209,12 +229,22 @@ class RemoteFiles:
 
     def tree(self, path: str, max_depth: int | None = None) -> TreeListing:
         listing = TreeListing(root=path)
-        depth = ["-maxdepth", str(max_depth)] if max_depth is not None else []
-        status, out, err = self.run("find", "-H", path, "-mindepth", "1", *depth, "-printf", FIND_FORMAT)
+        depth = ["-maxdepth", str(max(max_depth, 0))] if max_depth is not None else []
+        # the root's own record (empty %P) comes first and says whether it is a folder at all
+        status, out, err = self.run("find", "-H", path, *depth, "-printf", FIND_FORMAT)
         try:
-            listing.entries = parse_find_output(out)
+            entries = parse_find_output(out)
         except ValueError as exc:
+            entries = []
             listing.errors.append(f"{path}: {exc}")
+        if entries and entries[0].path == "":
+            if entries[0].kind != "d":
+                # with -H a root still shown as a link is one that leads nowhere
+                reason = "No such file or directory" if entries[0].kind == "l" else "Not a directory"
+                listing.errors.append(f"{path}: {reason}")
+                return listing
+            entries = entries[1:]
+        listing.entries = entries
         if status != 0:
             lines = [line for line in err.splitlines() if line.strip()]
             listing.errors.extend(_find_error(line) for line in lines or [f"find exited with {status}"])
@@ -223,7 +253,8 @@ class RemoteFiles:
     def resolve(self, path: str) -> str:
         status, out, err = self.run("readlink", "-f", "--", path)
         if status != 0:
-            raise FileAccessError(f"{path}: {_command_reason(err, path)}")
+            reason = _command_reason(err, path) if err.strip() else UNRESOLVABLE
+            raise FileAccessError(f"{path}: {reason}")
         return out.decode("utf-8", "surrogateescape").rstrip("\n")
 
 

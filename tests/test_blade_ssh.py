@@ -1,0 +1,375 @@
+"""A local Blade and an ssh Blade see the same host the same way.
+
+The ssh Blade talks to a real OpenSSH server on 127.0.0.1 (``tests/sshd.py``) serving this very
+machine, so every answer the two give about the same tree must agree: what LocalFiles reads with
+scandir and os.stat, RemoteFiles must read with ``find -printf``, ``cat`` and ``readlink -f``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import shutil
+import socket
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sshd import SshServer
+
+from pytest_mucverify.blade import Blade, BladeError, FileStat, HostUnreachable
+from pytest_mucverify.blade.files import RemoteFiles
+from pytest_mucverify.site import Host
+
+pytestmark = pytest.mark.ssh
+
+ODD_NAME = "it's a $(x) `y` file; with spaces.txt"
+NON_UTF8_NAME = b"caf\xe9 name.txt"
+RC_TEXT = "export FOO=bar; export P=$HOME/x\n"
+# whole seconds and a nanosecond fraction that a float would round
+MTIME_NS = 1_700_000_000_123_456_789
+
+
+@dataclass(frozen=True)
+class Pair:
+    local: Blade
+    remote: Blade
+    root: str
+    """the tree both look at."""
+
+    @property
+    def both(self) -> tuple[Blade, Blade]:
+        return self.local, self.remote
+
+
+def _build_tree(top: Path) -> None:
+    top.mkdir()
+    (top / "plain.txt").write_text("hello\n")
+    (top / ODD_NAME).write_text("odd but fine\n")
+    (top / "latin1.txt").write_bytes(b"caf\xe9 au lait\n")
+    (top / "empty").write_bytes(b"")
+    (top / "rc.sh").write_text(RC_TEXT)
+    (top / "script.sh").write_text("#!/bin/sh\n")
+    (top / "script.sh").chmod(0o750)
+    fd = os.open(os.fsencode(top) + b"/" + NON_UTF8_NAME, os.O_WRONLY | os.O_CREAT, 0o640)
+    os.write(fd, b"x")
+    os.close(fd)
+    (top / "link").symlink_to("plain.txt")
+    (top / "dangling").symlink_to("nowhere/at/all")
+    (top / "dangling-here").symlink_to("not-yet.txt")
+    (top / "loop").symlink_to("loop")
+    (top / "nested" / "deeper").mkdir(parents=True)
+    (top / "nested" / "deeper" / "leaf.txt").write_text("leaf\n")
+    (top / "nested" / "up").symlink_to("../plain.txt")
+    (top / "sticky").mkdir()
+    (top / "sticky").chmod(0o1775)
+    (top / "sticky" / "shared.txt").write_text("shared\n")
+    # fixed, sub-second times, children before their folders so nothing moves them afterwards
+    for folder, dirs, files in os.walk(top, topdown=False):
+        for name in [*files, *dirs]:
+            os.utime(os.path.join(folder, name), ns=(MTIME_NS, MTIME_NS), follow_symlinks=False)
+        os.utime(folder, ns=(MTIME_NS, MTIME_NS))
+
+
+@pytest.fixture(scope="module")
+def pair(sshd_server: SshServer, tmp_path_factory: pytest.TempPathFactory) -> Pair:
+    top = tmp_path_factory.mktemp("blade-ssh") / "tree"
+    _build_tree(top)
+    user = getpass.getuser()
+    home = str(Path.home())
+    local = Blade(Host(name="localhost", url="local://"), user, home=home)
+    remote = Blade(sshd_server.host("localhost"), user, home=home)
+    return Pair(local, remote, str(top))
+
+
+def _sorted(entries: list[FileStat]) -> list[FileStat]:
+    return sorted(entries, key=lambda e: e.path)
+
+
+def test_ssh_blade_really_goes_through_ssh(pair: Pair, sshd_server: SshServer) -> None:
+    assert pair.remote.backend.backend.NAME == "ssh"
+    assert pair.remote.answer("sh", "-c", "echo $SSH_CONNECTION").split()[-1] == str(
+        sshd_server.port
+    )
+    assert pair.local.answer("sh", "-c", "echo ${SSH_CONNECTION:-none}") in (
+        "none",
+        # when the tests themselves run under ssh, it is not this test's server
+        *([os.environ["SSH_CONNECTION"]] if "SSH_CONNECTION" in os.environ else []),
+    )
+
+
+def test_tree_agrees(pair: Pair) -> None:
+    local, remote = (pair.local.tree(pair.root), pair.remote.tree(pair.root))
+    assert local.errors == [] and remote.errors == []
+    assert _sorted(remote.entries) == _sorted(local.entries)
+    by_path = {e.path: e for e in local.entries}
+    # the tree is what was built, so agreement is not agreement on nothing
+    assert by_path[ODD_NAME].kind == "f"
+    assert by_path[os.fsdecode(NON_UTF8_NAME)].mode == 0o640
+    assert by_path["script.sh"].mode == 0o750
+    assert by_path["sticky"].mode == 0o1775 and by_path["sticky"].sticky
+    assert by_path["link"] == FileStat(
+        "link",
+        "l",
+        0o777,
+        os.getuid(),
+        by_path["link"].owner,
+        len("plain.txt"),
+        MTIME_NS,
+        "plain.txt",
+    )
+    assert by_path["dangling"].target == "nowhere/at/all"
+    assert by_path["nested/up"].target == "../plain.txt"
+    assert by_path["nested/deeper/leaf.txt"].size == len("leaf\n")
+    assert all(e.mtime_ns == MTIME_NS for e in local.entries)
+    assert len(local.entries) == 17
+
+
+def test_tree_max_depth_agrees(pair: Pair) -> None:
+    for depth in (0, 1, 2):
+        local, remote = (
+            pair.local.tree(pair.root, max_depth=depth),
+            pair.remote.tree(pair.root, max_depth=depth),
+        )
+        assert local.errors == remote.errors == []
+        assert _sorted(remote.entries) == _sorted(local.entries)
+    shallow = {e.path for e in pair.local.tree(pair.root, max_depth=1).entries}
+    assert "nested" in shallow and "sticky" in shallow
+    assert not any("/" in p for p in shallow)
+
+
+def test_tree_of_what_is_not_a_folder_agrees(pair: Pair) -> None:
+    cases = [
+        ("missing", None, "No such file or directory"),
+        ("plain.txt", None, "Not a directory"),
+        ("plain.txt", 0, "Not a directory"),
+        ("link", 1, "Not a directory"),
+        ("dangling", None, "No such file or directory"),
+        ("loop", None, "Too many levels of symbolic links"),
+        ("plain.txt/below", None, "Not a directory"),
+    ]
+    for name, depth, reason in cases:
+        path = f"{pair.root}/{name}"
+        local, remote = pair.local.tree(path, depth), pair.remote.tree(path, depth)
+        assert (remote.entries, remote.errors) == (local.entries, local.errors), name
+        assert (local.entries, local.errors) == ([], [f"{path}: {reason}"])
+
+
+def test_unreadable_subfolder_is_named_alike(pair: Pair, monkeypatch: pytest.MonkeyPatch) -> None:
+    # running as root nothing is unreadable, so LocalFiles is told so and find's own words
+    # (as it says them for an unreadable folder) are put through the remote parser
+    locked = os.path.join(pair.root, "nested", "deeper")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> object:
+        if os.fspath(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    local = pair.local.tree(pair.root)
+    assert local.errors == [f"{pair.root}/nested/deeper: Permission denied"]
+
+    def find_as_someone_else(program: str, *args: str) -> tuple[int, bytes, str]:
+        # GNU find's words for a folder it may not read
+        return 1, b"", f"find: \u2018{locked}\u2019: Permission denied\n"
+
+    remote = RemoteFiles(find_as_someone_else).tree(pair.root)
+    assert remote.errors == local.errors
+
+
+def test_tree_through_a_symlinked_root_agrees(pair: Pair, tmp_path: Path) -> None:
+    via = tmp_path / "via"
+    via.symlink_to(f"{pair.root}/nested")
+    local, remote = pair.local.tree(str(via)), pair.remote.tree(str(via))
+    assert local.errors == remote.errors == []
+    assert _sorted(remote.entries) == _sorted(local.entries)
+    assert {e.path for e in local.entries} == {"deeper", "deeper/leaf.txt", "up"}
+
+
+@pytest.mark.parametrize(
+    ("name", "follow"),
+    [
+        ("", True),
+        (ODD_NAME, True),
+        ("sticky", True),
+        ("link", True),
+        ("link", False),
+        ("dangling", True),
+        ("dangling", False),
+        ("dangling-here", True),
+    ],
+)
+def test_stat_agrees(pair: Pair, name: str, follow: bool) -> None:
+    path = f"{pair.root}/{name}" if name else pair.root
+    local, remote = pair.local.stat(path, follow), pair.remote.stat(path, follow)
+    assert remote == local
+    if name.startswith("dangling") and follow:
+        assert local is None
+    else:
+        assert local is not None and local.path == path
+
+
+def test_stat_of_a_symlink_loop_fails_alike(pair: Pair) -> None:
+    path = f"{pair.root}/loop"
+    messages = []
+    for blade in pair.both:
+        with pytest.raises(BladeError) as caught:
+            blade.stat(path)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] == f"localhost:{path}: Too many levels of symbolic links"
+    assert pair.local.stat(path, follow=False) == pair.remote.stat(path, follow=False)
+
+
+def test_stat_of_missing_is_none(pair: Pair) -> None:
+    for path in (f"{pair.root}/missing", f"{pair.root}/plain.txt/below", "/no/such/folder/x"):
+        for blade in pair.both:
+            assert blade.stat(path) is None, (blade, path)
+    assert not pair.remote.exists(f"{pair.root}/missing")
+    assert pair.remote.exists(f"{pair.root}/link")
+
+
+@pytest.mark.parametrize("name", [ODD_NAME, "latin1.txt", "empty", "link"])
+def test_read_bytes_agrees(pair: Pair, name: str) -> None:
+    path = f"{pair.root}/{name}"
+    data = pair.local.read_bytes(path)
+    assert pair.remote.read_bytes(path) == data == Path(path).read_bytes()
+
+
+def test_read_bytes_with_a_limit_agrees(pair: Pair) -> None:
+    path = f"{pair.root}/latin1.txt"
+    assert (
+        pair.remote.read_bytes(path, limit=4) == pair.local.read_bytes(path, limit=4) == b"caf\xe9"
+    )
+
+
+def test_read_text_agrees(pair: Pair) -> None:
+    path = f"{pair.root}/{ODD_NAME}"
+    assert pair.local.read_text(path) == pair.remote.read_text(path) == "odd but fine\n"
+
+
+def test_read_text_of_non_utf8_fails_alike(pair: Pair) -> None:
+    path = f"{pair.root}/latin1.txt"
+    messages = []
+    for blade in pair.both:
+        with pytest.raises(BladeError, match="not UTF-8") as caught:
+            blade.read_text(path)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] == f"localhost:{path}: not UTF-8 text (byte 3)"
+
+
+@pytest.mark.parametrize("name", ["missing", "nested", "plain.txt/below"])
+def test_read_errors_agree(pair: Pair, name: str) -> None:
+    path = f"{pair.root}/{name}"
+    messages = []
+    for blade in pair.both:
+        with pytest.raises(BladeError) as caught:
+            blade.read_bytes(path)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"localhost:{path}: ")
+
+
+def test_resolve_agrees(pair: Pair) -> None:
+    for name, expected in [
+        ("link", "plain.txt"),
+        ("nested/up", "plain.txt"),
+        ("dangling-here", "not-yet.txt"),
+        ("missing", "missing"),
+    ]:
+        path = f"{pair.root}/{name}"
+        real = os.path.realpath(pair.root)
+        assert pair.local.resolve(path) == pair.remote.resolve(path) == f"{real}/{expected}"
+
+
+@pytest.mark.parametrize("name", ["dangling", "loop", "plain.txt/below"])
+def test_resolve_failures_agree(pair: Pair, name: str) -> None:
+    # as readlink -f: all but the last component must exist, and no link may loop
+    path = f"{pair.root}/{name}"
+    messages = []
+    for blade in pair.both:
+        with pytest.raises(BladeError) as caught:
+            blade.resolve(path)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert messages[0].startswith(f"localhost:{path}: cannot be resolved")
+
+
+def test_uid_of_agrees(pair: Pair) -> None:
+    me = getpass.getuser()
+    assert pair.local.uid_of(me) == pair.remote.uid_of(me) == os.getuid()
+    assert pair.local.uid_of("no-such-user-here") is None
+    assert pair.remote.uid_of("no-such-user-here") is None
+
+
+def test_run_agrees(pair: Pair) -> None:
+    outputs = [blade.run("printf", "%s", "a b") for blade in pair.both]
+    assert outputs[0] == outputs[1]
+    assert outputs[0].stdout == b"a b" and outputs[0].succeeded
+    # arguments arrive as written, not re-read by a shell on the far side
+    tricky = [blade.run("printf", "%s|", ODD_NAME, "$HOME", "*") for blade in pair.both]
+    assert tricky[0] == tricky[1]
+    assert tricky[0].stdout == f"{ODD_NAME}|$HOME|*|".encode()
+    failing = [blade.run("sh", "-c", "echo oops >&2; exit 3") for blade in pair.both]
+    assert failing[0] == failing[1]
+    assert (failing[0].exit_status, failing[0].stderr.strip()) == (3, "oops")
+
+
+def test_environment_agrees(pair: Pair) -> None:
+    rc = f"{pair.root}/rc.sh"
+    local, remote = (blade.environment([rc]) for blade in pair.both)
+    home = str(Path.home())
+    for env in (local, remote):
+        assert env.variables["FOO"] == "bar"
+        assert env.variables["P"] == f"{home}/x"
+        assert env.complaints == []
+    # PWD is where the command started: the login's home over ssh, this process's folder here
+    assert {k: v for k, v in remote.variables.items() if k != "PWD"} == {
+        k: v for k, v in local.variables.items() if k != "PWD"
+    }
+
+
+def test_environment_of_missing_rc_fails_alike(pair: Pair) -> None:
+    rc = f"{pair.root}/missing.rc"
+    messages = []
+    for blade in pair.both:
+        with pytest.raises(BladeError) as caught:
+            blade.environment([rc])
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] == f"localhost: {rc}: cannot be read"
+
+
+def test_dead_host_is_unreachable() -> None:
+    if shutil.which("ssh") is None:
+        pytest.skip("the ssh client is not installed (apt-get install openssh-client)")
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    # the port was free a moment ago and nothing listens there now
+    dead = Blade(
+        Host(
+            name="deadhost",
+            url=f"ssh://{getpass.getuser()}@127.0.0.1:{port}",
+            timeout=3,
+            ssh_extra_args="-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null",
+        ),
+        getpass.getuser(),
+    )
+    started = time.monotonic()
+    with pytest.raises(HostUnreachable, match=r"^deadhost: ") as caught:
+        dead.run("true")
+    assert time.monotonic() - started < 5
+    assert "127.0.0.1" in str(caught.value)
+    # every door of that Blade says the same, not only run()
+    with pytest.raises(HostUnreachable, match=r"^deadhost: "):
+        dead.stat("/")
+
+
+def test_hanging_command_is_unreachable() -> None:
+    blade = Blade(Host(name="x", url="local://", timeout=1), getpass.getuser())
+    started = time.monotonic()
+    with pytest.raises(HostUnreachable, match=r"did not answer within 1 s") as caught:
+        blade.run("sleep", "5")
+    assert time.monotonic() - started < 4
+    assert str(caught.value) == "x: sleep did not answer within 1 s"
