@@ -12,23 +12,17 @@ from pytest_mucverify.dfos.abpaths import (
     header_instead,
     required_files,
     sof_outsiders,
-    unclean_paths,
 )
 
 
 @check("ab.clean-paths")
 def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night: dt.date) -> None:
-    abs_of_night = account.abs_of_night(night)
-    if not abs_of_night:
+    ab_files = account.ab_files_of_night(night)
+    if not ab_files:
         not_applicable(f"no AB of {night} on {account.muc.name}")
-    env = account.muc_env.variables
-    prefixes = account.site.physical_prefixes
+    rules = account.ab_path_rules
     require_none(
-        (
-            line
-            for path, ab in abs_of_night
-            for line in unclean_paths(ab, env, account.name, prefixes, path)
-        ),
+        (line for path, data in ab_files for line in rules.unclean_paths_of_file(data, path)),
         f"unclean paths in the ABs of {night}",
     )
 

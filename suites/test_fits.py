@@ -6,7 +6,7 @@ import pytest
 
 from pytest_mucverify import check, not_applicable, require, require_none
 from pytest_mucverify.context import AccountUnderTest
-from pytest_mucverify.dfos.layout import DATA_DIRECTORIES
+from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, FITS_SUFFIXES
 from pytest_mucverify.dfos.placement import stray_fits
 
 NON_STANDARD = "non-standard"
@@ -27,12 +27,16 @@ def test_no_fits_file_strays_onto_the_muc(account: AccountUnderTest, variable: s
         if account.muc.stat(folder) is None:
             not_applicable(f"{variable} ({folder}) does not exist on {account.muc.name}")
         folders = [folder]
-    strays: list[tuple[str, int]] = []
-    for folder in folders:
-        listing = account.complete_listing(account.muc, folder)
-        files = [(e.path, e.size) for e in listing.entries if e.kind == "f"]
-        rule = None if variable == NON_STANDARD else variable
-        strays += [(f"{folder}/{path}", size) for path, size in stray_fits(rule, files, transition)]
+    errors: list[str] = []
+    rule = None if variable == NON_STANDARD else variable
+    strays = [
+        (f"{folder}/{path}", size)
+        for folder in folders
+        for path, size in stray_fits(
+            rule, account.muc.find_files(folder, FITS_SUFFIXES, errors), transition
+        )
+    ]
+    require(not errors, f"parts of {variable} on {account.muc.name} could not be read", errors)
     total = sum(size for _, size in strays)
     require_none(
         (f"{path}  {size} bytes" for path, size in strays),

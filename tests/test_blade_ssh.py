@@ -324,10 +324,9 @@ def test_environment_agrees(pair: Pair) -> None:
         assert env.variables["FOO"] == "bar"
         assert env.variables["P"] == f"{home}/x"
         assert env.complaints == []
-    # PWD is where the command started: the login's home over ssh, this process's folder here
-    assert {k: v for k, v in remote.variables.items() if k != "PWD"} == {
-        k: v for k, v in local.variables.items() if k != "PWD"
-    }
+    # sourcing starts in $HOME on both, as a login does
+    assert remote.variables == local.variables
+    assert local.variables["PWD"] == home
 
 
 def test_environment_of_missing_rc_fails_alike(pair: Pair) -> None:
@@ -373,3 +372,42 @@ def test_hanging_command_is_unreachable() -> None:
         blade.run("sleep", "5")
     assert time.monotonic() - started < 4
     assert str(caught.value) == "x: sleep did not answer within 1 s"
+
+
+def test_list_names_agrees(pair: Pair) -> None:
+    local, remote = (sorted(b.list_names(pair.root)) for b in pair.both)
+    assert local == remote
+    assert (ODD_NAME, "f") in local and ("link", "l") in local
+    assert pair.local.list_names(pair.root + "/missing", missing_ok=True) == []
+    assert pair.remote.list_names(pair.root + "/missing", missing_ok=True) == []
+    for blade in pair.both:
+        with pytest.raises(BladeError):
+            blade.list_names(pair.root + "/missing")
+
+
+def test_find_files_agrees(pair: Pair) -> None:
+    found = []
+    for blade in pair.both:
+        errors: list[str] = []
+        found.append(sorted(blade.find_files(pair.root, (".txt", ".SH"), errors)))
+        assert errors == []
+    assert found[0] == found[1]
+    assert ("plain.txt", 6) in found[0] and ("rc.sh", len(RC_TEXT)) in found[0]
+
+
+def test_read_many_agrees(pair: Pair) -> None:
+    paths = [
+        f"{pair.root}/plain.txt",
+        f"{pair.root}/{ODD_NAME}",
+        f"{pair.root}/latin1.txt",
+        f"{pair.root}/missing",
+    ]
+    (local, local_problems), (remote, remote_problems) = (b.read_many(paths) for b in pair.both)
+    assert local == remote
+    assert local[f"{pair.root}/latin1.txt"] == b"caf\xe9 au lait\n"
+    assert set(local_problems) == set(remote_problems) == {f"{pair.root}/missing"}
+    assert (
+        local_problems[f"{pair.root}/missing"]
+        == remote_problems[f"{pair.root}/missing"]
+        == "No such file or directory"
+    )

@@ -9,7 +9,7 @@ command per tree when it is remote. Nothing here writes to a host.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ RC_UNREADABLE_EXIT = 97
 # that is missing or unreadable stops with RC_UNREADABLE_EXIT; bash's own complaints (a syntax
 # error, a failing command) reach stderr and are reported with the environment.
 _SOURCE_SCRIPT = (
-    'for rc in "$@"; do '
+    'cd "$HOME" 2>/dev/null; unset OLDPWD; for rc in "$@"; do '
     f'[ -r "$rc" ] || {{ echo "$rc: cannot be read" >&2; exit {RC_UNREADABLE_EXIT}; }}; '
     'source "$rc" </dev/null >/dev/null; '
     "done; env -0"
@@ -74,7 +74,9 @@ class SourcedEnvironment:
 
 
 class Blade:
-    def __init__(self, host: Host, account: str, *, backend: Any = None, home: str | None = None) -> None:
+    def __init__(
+        self, host: Host, account: str, *, backend: Any = None, home: str | None = None
+    ) -> None:
         self.host = host
         self.name = host.name
         self.account = account
@@ -111,8 +113,19 @@ class Blade:
         """What puts a command into this host's world: for a demo host its bin folder and name."""
         if not self.demo:
             return []
-        path = f"{self.host.bin_dir}:/usr/local/bin:/usr/bin:/bin" if self.host.bin_dir else "/usr/local/bin:/usr/bin:/bin"
-        return ["env", f"PATH={path}", f"HOSTNAME={self.name}", f"HOME={self.home}", f"USER={self.account}", f"LOGNAME={self.account}"]
+        path = (
+            f"{self.host.bin_dir}:/usr/local/bin:/usr/bin:/bin"
+            if self.host.bin_dir
+            else "/usr/local/bin:/usr/bin:/bin"
+        )
+        return [
+            "env",
+            f"PATH={path}",
+            f"HOSTNAME={self.name}",
+            f"HOME={self.home}",
+            f"USER={self.account}",
+            f"LOGNAME={self.account}",
+        ]
 
     def _run_raw(self, program: str, *args: str) -> tuple[int, bytes, str]:
         argv = [*self._prefix(), "timeout", "-k", "2", f"{self.host.timeout:g}", program, *args]
@@ -121,11 +134,15 @@ class Blade:
             result = self.backend.run(template, *argv)
         except RuntimeError as exc:  # testinfra's ssh backend: ssh itself failed (exit 255)
             detail = getattr(exc.args[0], "stderr", "") if exc.args else ""
-            raise HostUnreachable(f"{self.name}: ssh failed: {str(detail).strip() or exc}") from None
+            raise HostUnreachable(
+                f"{self.name}: ssh failed: {str(detail).strip() or exc}"
+            ) from None
         except OSError as exc:
             raise HostUnreachable(f"{self.name}: cannot start the connection: {exc}") from None
         if result.exit_status == TIMEOUT_EXIT or result.exit_status == 128 + 9:
-            raise HostUnreachable(f"{self.name}: {program} did not answer within {self.host.timeout:g} s")
+            raise HostUnreachable(
+                f"{self.name}: {program} did not answer within {self.host.timeout:g} s"
+            )
         return result.exit_status, result.stdout_bytes, result.stderr
 
     def run(self, program: str, *args: str) -> CommandOutput:
@@ -137,7 +154,11 @@ class Blade:
         """The first line a command prints; BladeError when it fails."""
         out = self.run(program, *args)
         if not out.succeeded:
-            reason = out.stderr.strip().splitlines()[-1] if out.stderr.strip() else f"exit status {out.exit_status}"
+            reason = (
+                out.stderr.strip().splitlines()[-1]
+                if out.stderr.strip()
+                else f"exit status {out.exit_status}"
+            )
             raise BladeError(f"{self.name}: `{shlex.join([program, *args])}` failed: {reason}")
         lines = out.text.strip().splitlines()
         return lines[0].strip() if lines else ""
@@ -161,14 +182,7 @@ class Blade:
         """Contents of many files, and the reason for each that could not be read: directly on
         this machine, with one ``tar`` per batch on a remote blade."""
         if isinstance(self.files, LocalFiles):
-            contents: dict[str, bytes] = {}
-            problems: dict[str, str] = {}
-            for path in paths:
-                try:
-                    contents[path] = self.files.read_bytes(path)
-                except FileAccessError as exc:
-                    problems[path] = str(exc).split(": ", 1)[-1]
-            return contents, problems
+            return self.files.read_many(paths)
         return read_with_tar(self._run_raw, paths)
 
     def stat(self, path: str, follow: bool = True) -> FileStat | None:
@@ -189,6 +203,24 @@ class Blade:
         except FileAccessError as exc:
             return TreeListing(root=path, errors=[f"{exc}"])
 
+    def list_names(self, path: str, missing_ok: bool = False) -> list[tuple[str, str]]:
+        """(name, kind) of one folder's entries, cheaper than tree() when only names matter; a
+        folder that does not exist is empty when missing_ok."""
+        names, errors = self.files.list_names(path)
+        if missing_ok and errors and all("No such file" in e for e in errors):
+            return []
+        if errors:
+            raise BladeError(f"{self.name}:{errors[0]}")
+        return names
+
+    def find_files(
+        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+    ) -> Iterator[tuple[str, int]]:
+        """(path relative to path, size) of the files below path whose names end with one of the
+        suffixes (any case), as ``find -iname``; lazily where the host is this machine, so memory
+        does not grow with the tree. What cannot be read is appended to errors."""
+        return self.files.find_files(path, suffixes, errors)
+
     def resolve(self, path: str) -> str:
         """The physical path, as ``readlink -f`` gives it."""
         try:
@@ -205,23 +237,47 @@ class Blade:
 
     # -- environment --------------------------------------------------------------------------
 
-    def environment(self, rc_files: Sequence[str], extra: Mapping[str, str] | None = None) -> SourcedEnvironment:
+    def environment(
+        self, rc_files: Sequence[str], extra: Mapping[str, str] | None = None
+    ) -> SourcedEnvironment:
         """The environment a DFOS tool sees after bash sources rc_files (in order) on this host.
 
         It starts from a clean login-like environment (HOME, USER, LOGNAME, PATH, and HOSTNAME as
         the host gives it), as cron and condor jobs do.
         """
-        base = [f"HOME={self.home}", f"USER={self.account}", f"LOGNAME={self.account}", "PATH=/usr/local/bin:/usr/bin:/bin"]
+        base = [
+            f"HOME={self.home}",
+            f"USER={self.account}",
+            f"LOGNAME={self.account}",
+            "PATH=/usr/local/bin:/usr/bin:/bin",
+        ]
         if self.demo:
             base.append(f"HOSTNAME={self.name}")
         base += [f"{k}={v}" for k, v in (extra or {}).items()]
         files = [self.files.real_path(rc) for rc in rc_files]
-        status, out, err = self._run_raw("env", "-i", *base, "bash", "--noprofile", "--norc", "-c", _SOURCE_SCRIPT, "bash", *files)
-        complaints = [self._logical_message(line, rc_files, files) for line in err.splitlines() if line.strip()]
+        status, out, err = self._run_raw(
+            "env",
+            "-i",
+            *base,
+            "bash",
+            "--noprofile",
+            "--norc",
+            "-c",
+            _SOURCE_SCRIPT,
+            "bash",
+            *files,
+        )
+        complaints = [
+            self._logical_message(line, rc_files, files)
+            for line in err.splitlines()
+            if line.strip()
+        ]
         if status == RC_UNREADABLE_EXIT:
             raise BladeError(f"{self.name}: {'; '.join(complaints) or 'an rc file cannot be read'}")
         if status != 0:
-            raise BladeError(f"{self.name}: sourcing {', '.join(rc_files)} failed: {'; '.join(complaints) or f'exit {status}'}")
+            raise BladeError(
+                f"{self.name}: sourcing {', '.join(rc_files)} failed: {'; '.join(complaints) or f'exit {status}'}"
+            )
         variables: dict[str, str] = {}
         for item in out.split(b"\0"):
             name, sep, value = item.decode("utf-8", "surrogateescape").partition("=")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import posixpath
 import pwd
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -28,6 +28,10 @@ class FileAccess(Protocol):
     def resolve(self, path: str) -> str: ...
     def real_path(self, path: str) -> str: ...
     def uid_of(self, user: str) -> int | None: ...
+    def list_names(self, path: str) -> tuple[list[tuple[str, str]], list[str]]: ...
+    def find_files(
+        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+    ) -> Iterator[tuple[str, int]]: ...
 
 
 def _reason(exc: OSError) -> str:
@@ -52,6 +56,7 @@ class LocalFiles:
         table.update({k: v.resolve() for k, v in (mounts or {}).items()})
         # longest logical prefix first, so /home wins over /
         self.mounts: list[tuple[str, Path]] = sorted(table.items(), key=lambda kv: -len(kv[0]))
+        self._mount_strings = [(logical, str(folder)) for logical, folder in self.mounts]
         self._owners: dict[int, str] | None = None
 
     def real_path(self, path: str) -> str:
@@ -60,10 +65,14 @@ class LocalFiles:
         if not self.mounts:
             return path
         norm = posixpath.normpath(path)
-        for logical, folder in self.mounts:
-            if logical == "/" or norm == logical or norm.startswith(logical + "/"):
-                rest = norm[len(logical) :].lstrip("/") if logical != "/" else norm.lstrip("/")
-                return str(folder / rest) if rest else str(folder)
+        for logical, folder in self._mount_strings:
+            if logical == "/":
+                rest = norm.lstrip("/")
+            elif norm == logical or norm.startswith(logical + "/"):
+                rest = norm[len(logical) :].lstrip("/")
+            else:
+                continue
+            return f"{folder}/{rest}" if rest else folder
         raise FileAccessError(f"{path}: outside every mount of this host")
 
     def logical_path(self, real: str) -> str:
@@ -104,6 +113,39 @@ class LocalFiles:
             raise FileAccessError(f"{path}: Is a directory") from None
         except OSError as exc:
             raise FileAccessError(f"{path}: {_reason(exc)}") from None
+
+    def read_many(self, paths: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
+        """Many files at once; each folder's translation is done once, each file read with one
+        open and one read of its whole size."""
+        contents: dict[str, bytes] = {}
+        problems: dict[str, str] = {}
+        folders: dict[str, str] = {}
+        for path in paths:
+            parent, _, name = path.rpartition("/")
+            try:
+                real_parent = folders.get(parent)
+                if real_parent is None:
+                    real_parent = folders[parent] = self.real_path(parent or "/")
+                handle = os.open(f"{real_parent}/{name}", os.O_RDONLY)
+            except (OSError, FileAccessError) as exc:
+                problems[path] = (
+                    _reason(exc) if isinstance(exc, OSError) else str(exc).split(": ", 1)[-1]
+                )
+                continue
+            try:
+                chunks = []
+                size = os.fstat(handle).st_size
+                while True:
+                    chunk = os.read(handle, max(size, 65536))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                contents[path] = b"".join(chunks)
+            except OSError as exc:
+                problems[path] = _reason(exc)
+            finally:
+                os.close(handle)
+        return contents, problems
 
     def _record(self, shown: str, st: os.stat_result, target: str = "") -> FileStat:
         return FileStat(
@@ -174,6 +216,49 @@ class LocalFiles:
                     stack.append((child.path, rel + "/", depth + 1))
         return listing
 
+    def list_names(self, path: str) -> tuple[list[tuple[str, str]], list[str]]:
+        """One level of a folder as (name, kind), from the directory entries alone (no stat)."""
+        try:
+            with os.scandir(self.real_path(path)) as scan:
+                return [(e.name, _entry_kind(e)) for e in scan], []
+        except OSError as exc:
+            return [], [f"{path}: {_reason(exc)}"]
+
+    def find_files(
+        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+    ) -> Iterator[tuple[str, int]]:
+        """(relative path, size) of every file below path whose name ends with one of the
+        suffixes (any case), lazily; only those files are stat'ed. Unreadable folders go to
+        errors."""
+        lowered = tuple(suffix.lower() for suffix in suffixes)
+        yield from self._matching(self.real_path(path), "", path, lowered, errors)
+
+    def _matching(
+        self, folder: str, prefix: str, shown: str, suffixes: tuple[str, ...], errors: list[str]
+    ) -> Iterator[tuple[str, int]]:
+        """Depth first with one open directory per level, so memory follows the depth of the
+        tree, not its size."""
+        try:
+            scan = os.scandir(folder)
+        except OSError as exc:
+            errors.append(
+                f"{posixpath.join(shown, prefix.rstrip('/')) if prefix else shown}: {_reason(exc)}"
+            )
+            return
+        with scan:
+            for child in scan:
+                if child.is_dir(follow_symlinks=False):
+                    yield from self._matching(
+                        child.path, prefix + child.name + "/", shown, suffixes, errors
+                    )
+                elif child.name.lower().endswith(suffixes) and child.is_file(follow_symlinks=False):
+                    try:
+                        yield prefix + child.name, child.stat(follow_symlinks=False).st_size
+                    except OSError as exc:
+                        errors.append(
+                            f"{posixpath.join(shown, prefix + child.name)}: {_reason(exc)}"
+                        )
+
     def resolve(self, path: str) -> str:
         # as ``readlink -f``: every component but the last must exist, and no link may loop
         real = self.real_path(path)
@@ -207,7 +292,9 @@ class RemoteFiles:
         return out
 
     def stat(self, path: str, follow: bool = True) -> FileStat | None:
-        status, out, err = self.run("find", "-L" if follow else "-P", path, "-maxdepth", "0", "-printf", FIND_FORMAT)
+        status, out, err = self.run(
+            "find", "-L" if follow else "-P", path, "-maxdepth", "0", "-printf", FIND_FORMAT
+        )
         if status != 0 and not out:
             reason = _command_reason(err, path)
             if "No such file" in reason or "Not a directory" in reason:
@@ -220,7 +307,16 @@ class RemoteFiles:
         if follow and found.kind == "l":
             # find -L reports a link it cannot follow (a dangling one) as the link itself
             return None
-        return FileStat(path, found.kind, found.mode, found.uid, found.owner, found.size, found.mtime_ns, found.target)
+        return FileStat(
+            path,
+            found.kind,
+            found.mode,
+            found.uid,
+            found.owner,
+            found.size,
+            found.mtime_ns,
+            found.target,
+        )
 
     def uid_of(self, user: str) -> int | None:
         status, out, _err = self.run("id", "-u", "--", user)
@@ -240,15 +336,46 @@ class RemoteFiles:
         if entries and entries[0].path == "":
             if entries[0].kind != "d":
                 # with -H a root still shown as a link is one that leads nowhere
-                reason = "No such file or directory" if entries[0].kind == "l" else "Not a directory"
+                reason = (
+                    "No such file or directory" if entries[0].kind == "l" else "Not a directory"
+                )
                 listing.errors.append(f"{path}: {reason}")
                 return listing
             entries = entries[1:]
         listing.entries = entries
         if status != 0:
             lines = [line for line in err.splitlines() if line.strip()]
-            listing.errors.extend(_find_error(line) for line in lines or [f"find exited with {status}"])
+            listing.errors.extend(
+                _find_error(line) for line in lines or [f"find exited with {status}"]
+            )
         return listing
+
+    def list_names(self, path: str) -> tuple[list[tuple[str, str]], list[str]]:
+        status, out, err = self.run(
+            "find", "-H", path, "-mindepth", "1", "-maxdepth", "1", "-printf", r"%y\0%P\0"
+        )
+        fields = out.split(b"\0")[:-1]
+        names = [
+            (fields[i + 1].decode("utf-8", "surrogateescape"), fields[i].decode("ascii", "replace"))
+            for i in range(0, len(fields) - 1, 2)
+        ]
+        errors = [_find_error(line) for line in err.splitlines() if line.strip()] if status else []
+        return names, errors
+
+    def find_files(
+        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+    ) -> Iterator[tuple[str, int]]:
+        patterns: list[str] = []
+        for suffix in suffixes:
+            patterns += ["-o", "-iname", f"*{suffix}"] if patterns else ["-iname", f"*{suffix}"]
+        status, out, err = self.run(
+            "find", "-H", path, "-type", "f", "(", *patterns, ")", "-printf", r"%s\0%P\0"
+        )
+        if status:
+            errors.extend(_find_error(line) for line in err.splitlines() if line.strip())
+        fields = out.split(b"\0")[:-1]
+        for i in range(0, len(fields) - 1, 2):
+            yield fields[i + 1].decode("utf-8", "surrogateescape"), int(fields[i])
 
     def resolve(self, path: str) -> str:
         status, out, err = self.run("readlink", "-f", "--", path)
@@ -256,6 +383,14 @@ class RemoteFiles:
             reason = _command_reason(err, path) if err.strip() else UNRESOLVABLE
             raise FileAccessError(f"{path}: {reason}")
         return out.decode("utf-8", "surrogateescape").rstrip("\n")
+
+
+def _entry_kind(entry: os.DirEntry[str]) -> str:
+    if entry.is_symlink():
+        return "l"
+    if entry.is_dir(follow_symlinks=False):
+        return "d"
+    return "f" if entry.is_file(follow_symlinks=False) else "?"
 
 
 def _command_reason(err: str, path: str) -> str:

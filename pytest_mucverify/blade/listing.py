@@ -77,12 +77,14 @@ def seconds_to_ns(text: str) -> int:
 
 
 def parse_find_output(data: bytes) -> list[FileStat]:
-    """Records printed with FIND_FORMAT; the tree's own root (empty ``%P``) is left out."""
+    """Records printed with FIND_FORMAT, in find's order (the root itself has an empty path)."""
     fields = data.split(b"\0")
     if fields and fields[-1] == b"":
         fields.pop()
     if len(fields) % FIND_FIELDS:
-        raise ValueError(f"find listing cut short: {len(fields)} fields is not a multiple of {FIND_FIELDS}")
+        raise ValueError(
+            f"find listing cut short: {len(fields)} fields is not a multiple of {FIND_FIELDS}"
+        )
     entries = []
     for start in range(0, len(fields), FIND_FIELDS):
         kind, mode, uid, owner, size, mtime, target, path = (

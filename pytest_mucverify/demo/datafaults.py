@@ -21,7 +21,9 @@ def _archived_ab(dest: Path, account: str) -> Path:
     logs = _muc_disk(dest, account) / "logs"
     found = sorted(p for p in logs.glob("*/*.ab") if p.parent.name >= str(TRANSITION))
     if not found:
-        raise RuntimeError("the demo has no AB archived by the muc: build it with at least 8 nights")
+        raise RuntimeError(
+            "the demo has no AB archived by the muc: build it with at least 8 nights"
+        )
     return found[0]
 
 

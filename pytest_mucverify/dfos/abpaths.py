@@ -11,7 +11,7 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from .ab import AbPath, AssociationBlock, expand
+from .ab import LINE_CAP, AbPath, AssociationBlock, expand, parse_ab
 
 PLACES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("RAWFILE", None): ("DFO_RAW_DIR",),
@@ -25,6 +25,143 @@ PLACES: dict[tuple[str, str | None], tuple[str, ...]] = {
 """Where each kind of AB path must lie: a variable, optionally with a subfolder."""
 CHECKED_QUALIFIERS = ("RAWFILE", "MCALIB", "MASSOC", "SOF_CONTENT", "PROD_PATH")
 _ACCOUNT_DISK = re.compile(r"^/data/([^/]+)(/|$)")
+_BLOCKING = ("non-UTF-8", "binary", "NUL", "characters (over", "columns")
+"""Parser diagnostics that mean paths may have been lost: unreadable bytes, binary, cut lines."""
+
+
+class AbPathRules:
+    """The clean-path rules for one account and environment, prepared once for many ABs."""
+
+    def __init__(self, env: Mapping[str, str], account: str, prefixes: Iterable[str]) -> None:
+        self.env = env
+        self.account = account
+        self.prefixes = tuple(prefixes)
+        self._prefix_marks = tuple(f"{p.rstrip('/')}/" for p in self.prefixes)
+        self.places: dict[tuple[str, str | None], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        for key, specs in PLACES.items():
+            folders = tuple(f for f in (_place(spec, env) for spec in specs) if f)
+            self.places[key] = (specs, folders)
+        self.prefix_marks = tuple(p.rstrip("/").encode() for p in self.prefixes)
+        self.clean_line_pattern = _clean_line_pattern(self)
+
+    def problems(self, qualifier: str, flag: str | None, path: str) -> list[str]:
+        """Why this AB path is not clean; empty when it is."""
+        problems = []
+        for prefix, mark in zip(self.prefixes, self._prefix_marks, strict=True):
+            if path == prefix or path.startswith(mark) or f"/{mark.lstrip('/')}" in path:
+                problems.append(f"physical prefix {prefix}")
+        if "/../" in path or path.endswith("/..") or path.startswith("../") or path == "..":
+            problems.append("'..' in the path")
+        if "//" in path:
+            problems.append("'//' in the path")
+        expanded = path
+        if "$" in path:
+            expanded, unknown = expand(path, self.env)
+            if unknown:
+                problems.append("unknown variable " + ", ".join(f"${name}" for name in unknown))
+                return problems
+        if expanded.startswith("/data/"):
+            disk = _ACCOUNT_DISK.match(expanded)
+            if disk and disk.group(1) != self.account:
+                problems.append(f"on another account's disk ({disk.group(1)})")
+        specs, folders = self.places.get(
+            (qualifier, flag if qualifier in ("MCALIB", "MASSOC") else None), ((), ())
+        )
+        if folders and not any(_under(expanded, folder) for folder in folders):
+            problems.append(f"not under {' or '.join(specs)} ({', '.join(folders)})")
+        return problems
+
+    def unclean_paths(self, ab: AssociationBlock, shown: str) -> list[str]:
+        """Evidence ``AB file:line  qualifier  path  reason`` for the AB's unclean paths, and for
+        what makes the AB itself unreadable."""
+        found = [
+            f"{shown}:{d.line}  (AB)  -  {d.reason}"
+            for d in ab.diagnostics
+            if any(w in d.reason for w in _BLOCKING)
+        ]
+        for entry in ab.paths_of(*CHECKED_QUALIFIERS):
+            problems = self.problems(entry.qualifier, entry.flag, entry.path)
+            if problems:
+                found.append(
+                    f"{shown}:{entry.line}  {entry.qualifier}  {entry.path}  {'; '.join(problems)}"
+                )
+        return found
+
+    def unclean_paths_of_file(self, data: bytes, shown: str) -> list[str]:
+        """The same as unclean_paths(parse_ab(data)), faster: a plain AB is scanned with one
+        regular expression, and anything the scan is not sure of goes to the full parser."""
+        if fast_scan_is_clean(data, self):
+            return []
+        return self.unclean_paths(parse_ab(data, posixpath.basename(shown)), shown)
+
+
+_PATH_QUALIFIER = re.compile(
+    rb"^[ \t]*(?:RAWFILE|SOF_CONTENT|PRODUCTS|MCALIB|MASSOC|PROD_PATH)(?=[ \t\n]|$)", re.M
+)
+_LONG_LINE = re.compile(rb"[^\n]{%d}" % (LINE_CAP + 1))
+_COLUMN = rb"[^\s#]\S*"
+
+
+def _spellings(spec: str, env: Mapping[str, str]) -> list[bytes]:
+    """Every way an AB may begin a path in the folder ``spec``: its value, ``$VAR``, ``${VAR}``."""
+    variable, _, sub = spec.partition("/")
+    value = env.get(variable, "")
+    tail = re.escape(f"/{sub}".encode()) if sub else b""
+    return [
+        re.escape(posixpath.join(value, sub).rstrip("/").encode()),
+        rb"\$" + variable.encode() + rb"(?![A-Za-z0-9_])" + tail,
+        rb"\$\{" + variable.encode() + rb"\}" + tail,
+    ]
+
+
+def _clean_line_pattern(rules: AbPathRules) -> re.Pattern[bytes] | None:
+    """One expression that finds a path line that is not clean (or not of the expected columns)
+    for these rules; None where the environment itself is odd (a folder missing, on another
+    disk, with a variable), so the fast path is not taken."""
+    alternatives = [rb"PRODUCTS[ \t]+" + _COLUMN + rb"[ \t]+" + _COLUMN + rb"[ \t]*$"]
+    for (qualifier, flag), specs in PLACES.items():
+        for spec in specs:
+            folder = _place(spec, rules.env)
+            if not folder or not folder.isascii() or "$" in folder or not folder.startswith("/"):
+                return None
+            disk = _ACCOUNT_DISK.match(folder)
+            if disk and disk.group(1) != rules.account:
+                return None
+        start = (
+            rb"(?:"
+            + rb"|".join(s for spec in specs for s in _spellings(spec, rules.env))
+            + rb")(?:/[^\s$]*)?"
+        )
+        head = qualifier.encode() + (rb"[ \t]+" + flag.encode() if flag else b"")
+        category = b"" if qualifier == "PROD_PATH" else rb"[ \t]+" + _COLUMN
+        alternatives.append(head + rb"[ \t]+" + start + category + rb"[ \t]*$")
+    # a path line that is not one of the clean forms: no match means every path line is clean
+    clean = b"|".join(alternatives)
+    # anchored on a newline rather than ^, which lets the engine skip to line starts in C; the
+    # data is searched with a newline in front so the first line counts too
+    path_line = _PATH_QUALIFIER.pattern.lstrip(b"^")
+    return re.compile(rb"\n(?=" + path_line + rb")(?!(?:" + clean + rb"))", re.M)
+
+
+def fast_scan_is_clean(data: bytes, rules: AbPathRules) -> bool:
+    """True only when the AB is plain (ASCII, no NUL or CR, whole last line, short lines), has no
+    physical prefix, '..' or '//' anywhere, and every path line is a clean one with exactly the
+    expected columns. False means "not sure": the caller asks the full parser. Each test is a
+    scan in C over the whole file, which is what keeps the check near ``grep``'s speed."""
+    pattern = rules.clean_line_pattern
+    if (
+        pattern is None
+        or not data.endswith(b"\n")
+        or b"\0" in data
+        or b"\r" in data
+        or not data.isascii()
+    ):
+        return False
+    if (len(data) > LINE_CAP and _LONG_LINE.search(data)) or b"//" in data or b".." in data:
+        return False
+    if any(mark in data for mark in rules.prefix_marks):
+        return False
+    return pattern.search(b"\n" + data) is None
 
 
 def _under(path: str, folder: str) -> bool:
@@ -38,61 +175,6 @@ def _place(spec: str, env: Mapping[str, str]) -> str | None:
     if not base:
         return None
     return posixpath.join(base, sub) if sub else base
-
-
-def path_problems(
-    entry: AbPath, env: Mapping[str, str], account: str, prefixes: Iterable[str]
-) -> list[str]:
-    """Why this AB path is not clean; empty when it is."""
-    path = entry.path
-    problems = []
-    for prefix in prefixes:
-        if _under(path, prefix) or f"/{prefix.strip('/')}/" in path:
-            problems.append(f"physical prefix {prefix}")
-    parts = path.split("/")
-    if ".." in parts:
-        problems.append("'..' in the path")
-    if "//" in path:
-        problems.append("'//' in the path")
-    expanded, unknown = expand(path, env)
-    if unknown:
-        problems.append("unknown variable " + ", ".join(f"${name}" for name in unknown))
-        return problems
-    disk = _ACCOUNT_DISK.match(expanded)
-    if disk and disk.group(1) != account:
-        problems.append(f"on another account's disk ({disk.group(1)})")
-    places = PLACES.get(
-        (entry.qualifier, entry.flag if entry.qualifier in ("MCALIB", "MASSOC") else None), ()
-    )
-    folders = [f for f in (_place(spec, env) for spec in places) if f]
-    if folders and not any(_under(expanded, folder) for folder in folders):
-        problems.append(f"not under {' or '.join(places)} ({', '.join(folders)})")
-    return problems
-
-
-def unclean_paths(
-    ab: AssociationBlock, env: Mapping[str, str], account: str, prefixes: Iterable[str], shown: str
-) -> list[str]:
-    """Evidence lines ``AB file:line  qualifier  path  reason`` for the AB's unclean paths, and
-    for what makes the AB itself unreadable."""
-    prefix_list = list(prefixes)
-    found = [
-        f"{shown}:{d.line}  (AB)  -  {d.reason}" for d in ab.diagnostics if _blocking(d.reason)
-    ]
-    for entry in ab.paths_of(*CHECKED_QUALIFIERS):
-        problems = path_problems(entry, env, account, prefix_list)
-        if problems:
-            found.append(
-                f"{shown}:{entry.line}  {entry.qualifier}  {entry.path}  {'; '.join(problems)}"
-            )
-    return found
-
-
-def _blocking(reason: str) -> bool:
-    """Diagnostics that mean paths may have been lost: unreadable bytes, binary, cut lines."""
-    return any(
-        word in reason for word in ("non-UTF-8", "binary", "NUL", "characters (over", "columns")
-    )
 
 
 def sof_outsiders(
@@ -113,7 +195,7 @@ def sof_outsiders(
 
 
 def required_files(ab: AssociationBlock, env: Mapping[str, str]) -> list[tuple[AbPath, str]]:
-    """RAWFILE and REAL MCALIB paths the blade must hold, and VIRTUAL MCALIBs (under VCAL)."""
+    """RAWFILE and MCALIB paths the blade must hold (REAL ones anywhere, VIRTUAL under VCAL)."""
     return [(p, expand(p.path, env)[0]) for p in ab.paths_of("RAWFILE", "MCALIB")]
 
 

@@ -8,6 +8,7 @@ date). Anywhere else a FITS file slipped in during migration or commissioning.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from .layout import is_fits
 
@@ -39,7 +40,7 @@ def fits_allowed(variable: str | None, relative: str, transition: dt.date) -> bo
 
 
 def stray_fits(
-    variable: str | None, relative_paths: list[tuple[str, int]], transition: dt.date
+    variable: str | None, relative_paths: Iterable[tuple[str, int]], transition: dt.date
 ) -> list[tuple[str, int]]:
     """(path, size) of the FITS files that should not be there."""
     return [
