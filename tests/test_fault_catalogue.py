@@ -34,12 +34,20 @@ def test_the_fault_is_caught_by_its_check_and_only_by_it(fault: Fault, tmp_path:
     if fault.needs_root and os.geteuid() != 0:
         pytest.skip("this fault changes a file's owner, which needs root")
     site = build_site(
-        tmp_path / "site", accounts=(fault.account,), nights=8, phase=fault.phase, faults=(fault.id,)
+        tmp_path / "site",
+        accounts=(fault.account,),
+        nights=8,
+        phase=fault.phase,
+        faults=(fault.id,),
     )
     run = verify(site, fault.account, tmp_path, f"--phase={fault.phase}")
     rows = run.results(fault.account)["checks"]
-    assert {row["status"] for row in rows if row["check"] == fault.check} >= {"failed"}, run.output[-3000:]
-    assert [row["nodeid"] for row in rows if row["check"] != fault.check and not acceptable(row)] == []
+    assert {row["status"] for row in rows if row["check"] == fault.check} >= {"failed"}, run.output[
+        -3000:
+    ]
+    assert [
+        row["nodeid"] for row in rows if row["check"] != fault.check and not acceptable(row)
+    ] == []
     assert run.results(fault.account)["verdict"] == "NOT READY"
     assert run.returncode == 1
 
