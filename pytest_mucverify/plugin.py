@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from .catalogue import get_check
-from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX
+from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed
 from .context import AccountUnderTest
 from .phases import reached
 from .report.outcome import ROW_PROPERTY, make_row
@@ -38,6 +38,7 @@ from .site import SiteError, load_site
 PLAN_KEY = pytest.StashKey[RunPlan]()
 CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
 MARKER = "mucverify_check"
+SHOWN_EVIDENCE = 10
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -233,4 +234,15 @@ def pytest_runtest_makereport(
         item.nodeid,
     )
     report.user_properties.append((ROW_PROPERTY, row.to_dict()))
+    if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
+        # the plan's words and the evidence, not a traceback into the check's code
+        shown = [f"  {item}" for item in row.evidence[:SHOWN_EVIDENCE]]
+        more = row.evidence_total - len(shown)
+        report.longrepr = "\n".join(
+            [
+                f"{row.check}: {row.message}",
+                *shown,
+                *([f"  ... and {more} more"] if more > 0 else []),
+            ]
+        )
     return report
