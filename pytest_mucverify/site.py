@@ -98,6 +98,8 @@ class Site:
     accounts: Mapping[str, Account]
     physical_prefixes: tuple[str, ...] = DEFAULT_PHYSICAL_PREFIXES
     demo: bool = False
+    waivers: Path | None = None
+    """the waiver file named by the site (``[site] waivers = "waivers.toml"``)."""
 
     def account(self, name: str) -> Account:
         try:
@@ -218,6 +220,7 @@ class _SiteReader:
         accounts = {
             name: self.account(name, spec, hosts) for name, spec in sorted(accounts_data.items())
         }
+        waivers = self.opt_string(top, "waivers", "site.")
         demo = top.get("demo", False)
         if not isinstance(demo, bool):
             raise self.fail("site.demo", "must be true or false")
@@ -228,6 +231,7 @@ class _SiteReader:
             accounts=accounts,
             physical_prefixes=prefixes,
             demo=demo,
+            waivers=self.folder(waivers) if waivers else None,
         )
 
     def host(self, name: str, spec: Any, default_timeout: float) -> Host:
