@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .dfos.qc1compare import Tolerances, tolerances_from
 from .phases import PHASES
 
 DEFAULT_PHYSICAL_PREFIXES = ("/fujisan3", "/diska")
@@ -100,6 +101,8 @@ class Site:
     demo: bool = False
     waivers: Path | None = None
     """the waiver file named by the site (``[site] waivers = "waivers.toml"``)."""
+    tolerances: Tolerances = field(default_factory=Tolerances)
+    """QC1 comparison tolerances (``[tolerances]``: ``default`` and per-parameter patterns)."""
 
     def account(self, name: str) -> Account:
         try:
@@ -199,9 +202,16 @@ class _SiteReader:
 
     def site(self, data: Mapping[str, Any]) -> Site:
         top = self.table(data, "site", "")
-        unknown = set(data) - {"site", "hosts", "accounts"}
+        unknown = set(data) - {"site", "hosts", "accounts", "tolerances"}
         if unknown:
-            raise self.fail(sorted(unknown)[0], "unknown top-level key (site, hosts, accounts)")
+            raise self.fail(
+                sorted(unknown)[0], "unknown top-level key (site, hosts, accounts, tolerances)"
+            )
+        try:
+            tolerances = tolerances_from(self.table(data, "tolerances", ""), "tolerances")
+        except ValueError as exc:
+            key, _, problem = str(exc).partition(": ")
+            raise self.fail(key, problem) from None
         prefixes = self.strings(top, "physical_prefixes", "site.", DEFAULT_PHYSICAL_PREFIXES)
         for prefix in prefixes:
             if not prefix.startswith("/") or prefix.endswith("/"):
@@ -232,6 +242,7 @@ class _SiteReader:
             physical_prefixes=prefixes,
             demo=demo,
             waivers=self.folder(waivers) if waivers else None,
+            tolerances=tolerances,
         )
 
     def host(self, name: str, spec: Any, default_timeout: float) -> Host:
