@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..site import Host
-from .bulk import read_with_tar
+from .bulk import read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
+from .header_script import header_blocks
 from .listing import FileStat, TreeListing
 
 __all__ = [
@@ -184,6 +185,22 @@ class Blade:
         if isinstance(self.files, LocalFiles):
             return self.files.read_many(paths)
         return read_with_tar(self._run_raw, paths)
+
+    def read_headers(self, paths: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
+        """The header blocks of FITS files (plain, .gz, or .hdr text) and the reason for each that
+        could not be read; data units are never read, and a remote blade answers a whole batch in
+        one command."""
+        if isinstance(self.files, LocalFiles):
+            headers: dict[str, bytes] = {}
+            problems: dict[str, str] = {}
+            for path in paths:
+                try:
+                    with open(self.files.real_path(path), "rb") as handle:
+                        headers[path] = header_blocks(handle)
+                except (OSError, FileAccessError, EOFError) as exc:
+                    problems[path] = getattr(exc, "strerror", None) or str(exc).split(": ", 1)[-1]
+            return headers, problems
+        return read_headers_remote(self._run_raw, paths)
 
     def stat(self, path: str, follow: bool = True) -> FileStat | None:
         """None when the path does not exist."""
