@@ -45,7 +45,7 @@ def ab_check(account: AccountUnderTest) -> int:
     rules = account.ab_path_rules
     unclean = 0
     for night in account.target.nights:
-        for path, data in account.ab_files_of_night(night):
+        for path, data in account.muc_data.ab_files_of_night(night):
             unclean += len(rules.unclean_paths_of_file(data, path))
     return unclean
 

@@ -3,28 +3,17 @@ tools get there. One per account and worker; expensive answers are computed once
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
-import re
 from dataclasses import replace
 from functools import cached_property
 
 from .blade import Blade, BladeError, FileStat, SourcedEnvironment, TreeListing
-from .dfos.ab import AssociationBlock, parse_ab
+from .bladedata import BladeData
 from .dfos.abpaths import AbPathRules
 from .dfos.layout import DATA_DIRECTORIES, data_root
 from .phases import reached
 from .runplan import RunPlan, Target
 from .site import Account, Site
-
-_DATE_LINE = re.compile(rb"^DATE[ \t]+(\S+)", re.M)
-
-
-def _ab_date(data: bytes) -> str:
-    found = _DATE_LINE.search(data)
-    if found and found.group(1).isascii():
-        return found.group(1).decode()
-    return parse_ab(data).value("DATE") or ""
 
 
 class AccountUnderTest:
@@ -138,55 +127,17 @@ class AccountUnderTest:
             raise BladeError(f"{blade.name}: cannot list {path}: {'; '.join(listing.errors[:5])}")
         return listing
 
-    def ab_files_of_night(
-        self, night: dt.date, active_only: bool = False
-    ) -> list[tuple[str, bytes]]:
-        """The AB files of a night on the muc: active ones in DFO_AB_DIR (by their DATE), and
-        archived ones in DFO_LOG_DIR/<night> unless active_only."""
-        found = [(path, data) for path, data, date in self.active_ab_files if date == str(night)]
-        if not active_only:
-            folder = f"{self.directory('DFO_LOG_DIR')}/{night}"
-            names = sorted(
-                name
-                for name, kind in self.muc.list_names(folder, missing_ok=True)
-                if kind == "f" and name.endswith(".ab")
-            )
-            found += self._read([f"{folder}/{name}" for name in names])
-        return found
-
-    def abs_of_night(
-        self, night: dt.date, active_only: bool = False
-    ) -> list[tuple[str, AssociationBlock]]:
-        return [
-            (path, parse_ab(data, posixpath.basename(path)))
-            for path, data in self.ab_files_of_night(night, active_only)
-        ]
+    @cached_property
+    def muc_data(self) -> BladeData:
+        return BladeData(self.muc, lambda variable: self.directory(variable, self.muc))
 
     @cached_property
-    def active_ab_files(self) -> list[tuple[str, bytes, str]]:
-        """(path, content, DATE) of every active AB; a handful at a time, so kept."""
-        folder = self.directory("DFO_AB_DIR")
-        names = sorted(
-            name
-            for name, kind in self.muc.list_names(folder)
-            if kind == "f" and name.endswith(".ab")
-        )
-        return [
-            (path, data, _ab_date(data))
-            for path, data in self._read([f"{folder}/{name}" for name in names])
-        ]
+    def ops_data(self) -> BladeData:
+        return BladeData(self.ops, lambda variable: self.directory(variable, self.ops))
 
     @cached_property
     def ab_path_rules(self) -> AbPathRules:
         return AbPathRules(self.muc_env.variables, self.name, self.site.physical_prefixes)
-
-    def _read(self, paths: list[str]) -> list[tuple[str, bytes]]:
-        contents, problems = self.muc.read_many(paths)
-        if problems:
-            path, reason = next(iter(problems.items()))
-            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-            raise BladeError(f"{self.muc.name}:{path}: {reason}{more}")
-        return [(path, contents[path]) for path in paths]
 
     def non_standard_folders(self, blade: Blade) -> list[str]:
         """Top-level directories of the account's data disk on that blade that no standard DFO

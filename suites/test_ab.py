@@ -17,7 +17,7 @@ from pytest_mucverify.dfos.abpaths import (
 
 @check("ab.clean-paths")
 def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night: dt.date) -> None:
-    ab_files = account.ab_files_of_night(night)
+    ab_files = account.muc_data.ab_files_of_night(night)
     if not ab_files:
         not_applicable(f"no AB of {night} on {account.muc.name}")
     rules = account.ab_path_rules
@@ -31,7 +31,7 @@ def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night:
 def test_every_file_an_active_ab_names_is_on_the_muc(
     account: AccountUnderTest, night: dt.date
 ) -> None:
-    active = account.abs_of_night(night, active_only=True)
+    active = account.muc_data.abs_of_night(night, active_only=True)
     if not active:
         not_applicable(f"no active AB of {night} on {account.muc.name}")
     env = account.muc_env.variables
@@ -60,7 +60,7 @@ def test_every_file_an_active_ab_names_is_on_the_muc(
 
 @check("ab.sof-consistent")
 def test_every_sof_frame_is_an_input_of_its_ab(account: AccountUnderTest, night: dt.date) -> None:
-    abs_of_night = account.abs_of_night(night)
+    abs_of_night = account.muc_data.abs_of_night(night)
     if not abs_of_night:
         not_applicable(f"no AB of {night} on {account.muc.name}")
     env = account.muc_env.variables

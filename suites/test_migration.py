@@ -34,15 +34,18 @@ def test_the_incremental_set_reached_the_muc(
     old_dir, new_dir = account.directory(variable, account.ops), account.directory(variable)
     old = account.complete_listing(account.ops, old_dir)
 
+    transition = account.spec.transition_date
+
     def in_month(path: str) -> bool:
-        return path.startswith(month + "-") and "/" in path and not is_fits(path)
+        return (
+            path.startswith(month + "-")
+            and "/" in path
+            and not is_fits(path)
+            and exact_copy_expected(path, transition)
+        )
 
     shortfalls, compared = compare_files(
-        old.entries,
-        account.listing(account.muc, new_dir).entries,
-        in_month,
-        lambda path: exact_copy_expected(path, account.spec.transition_date),
-        not_older=True,
+        old.entries, account.listing(account.muc, new_dir).entries, in_month, not_older=True
     )
     if not compared:
         not_applicable(f"the old blade has no {month} files in {variable}")
@@ -65,14 +68,13 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
     def wanted(path: str) -> bool:
         if any(path == m or path.startswith(m + "/") for m in memory):
             return False  # calChecker's memory has its own check
+        if not exact_copy_expected(path, transition):
+            return False
         return variable == "GEN_CALDIR" or not is_fits(path)
-
-    def size_matters(path: str) -> bool:
-        return exact_copy_expected(path, transition)
 
     old = account.complete_listing(account.ops, old_dir)
     shortfalls, compared = compare_files(
-        old.entries, account.listing(account.muc, new_dir).entries, wanted, size_matters
+        old.entries, account.listing(account.muc, new_dir).entries, wanted
     )
     if not compared:
         not_applicable(f"the old blade has nothing to migrate in {variable}")

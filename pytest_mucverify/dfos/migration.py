@@ -11,8 +11,9 @@ from .placement import night_of
 
 
 def exact_copy_expected(path: str, transition: dt.date | None) -> bool:
-    """Whether the muc's file must equal the old one. From the transition date on the muc
-    processes the nights itself, so a date folder from then holds the muc's own files."""
+    """Whether the muc must hold a copy of the old blade's file. From the transition date on the
+    muc processes the nights itself, so a date folder from then holds the muc's own files, not
+    copies (and the old blade's may come later than the migration)."""
     night = night_of(path.split("/", 1)[0])
     return night is None or transition is None or night < transition
 
@@ -30,7 +31,6 @@ def compare_files(
     old: Iterable[FileStat],
     new: Iterable[FileStat],
     wanted: Callable[[str], bool],
-    size_matters: Callable[[str], bool] = lambda path: True,
     not_older: bool = False,
 ) -> tuple[list[Shortfall], int]:
     """What of the old blade's wanted files is missing, different in size or older on the muc;
@@ -47,12 +47,12 @@ def compare_files(
             shortfalls.append(
                 Shortfall(entry.path, f"missing on the muc ({entry.size} bytes on the old blade)")
             )
-        elif size_matters(entry.path) and copy.size != entry.size:
+        elif copy.size != entry.size:
             shortfalls.append(
                 Shortfall(
                     entry.path, f"{copy.size} bytes on the muc, {entry.size} on the old blade"
                 )
             )
-        elif not_older and size_matters(entry.path) and copy.mtime_ns < entry.mtime_ns:
+        elif not_older and copy.mtime_ns < entry.mtime_ns:
             shortfalls.append(Shortfall(entry.path, "older on the muc than on the old blade"))
     return shortfalls, compared
