@@ -154,6 +154,27 @@ CHECKS: tuple[CheckSpec, ...] = (
         "calChecker's memory (VCAL, PREVIOUS, CAL4CAL) and the data reports are on the muc",
         needs("calchecker", "runs no calChecker"),
     ),
+    CheckSpec(
+        "qc1.values",
+        "verification",
+        "II.3",
+        "every QC1 parameter of every product is the same on both blades, within tolerance",
+        needs("condor", "runs no pipeline on the muc"),
+    ),
+    CheckSpec(
+        "qc1.scores",
+        "verification",
+        "II.3",
+        "every score and every AB's TOTAL is the same on both blades",
+        needs("condor", "runs no pipeline on the muc"),
+    ),
+    CheckSpec(
+        "qc1.coverage",
+        "verification",
+        "II.3",
+        "both blades processed the same CALIB ABs into the same products",
+        needs("condor", "runs no pipeline on the muc"),
+    ),
 )
 
 _BY_ID = {spec.id: spec for spec in CHECKS}

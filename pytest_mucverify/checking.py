@@ -13,10 +13,14 @@ EVIDENCE_CAP = 50
 class CheckFailed(AssertionError):
     """A failed check, with its offending items."""
 
-    def __init__(self, message: str, evidence: Iterable[str] = ()) -> None:
+    def __init__(
+        self, message: str, evidence: Iterable[str] = (), figures: Iterable[dict[str, str]] = ()
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.evidence = [str(item) for item in evidence]
+        self.figures = list(figures)
+        """inline figures for the report: {"title", "mime", "data" (base64)}."""
 
 
 def check(check_id: str) -> Any:
@@ -33,9 +37,14 @@ def not_applicable(reason: str) -> None:
     pytest.skip(f"{NOT_APPLICABLE_PREFIX}{reason}")
 
 
-def require(condition: object, message: str, evidence: Iterable[str] = ()) -> None:
+def require(
+    condition: object,
+    message: str,
+    evidence: Iterable[str] = (),
+    figures: Iterable[dict[str, str]] = (),
+) -> None:
     if not condition:
-        raise CheckFailed(message, evidence)
+        raise CheckFailed(message, evidence, figures)
 
 
 def require_none(offenders: Iterable[str], what: str) -> None:

@@ -29,6 +29,8 @@ class Fault:
     """chown needs root; where the builder is not root the fault cannot be made."""
     phase: str = "operational"
     """the phase the fault shows in: the catalogue test builds and verifies the site at it."""
+    tolerated: bool = False
+    """a change the check must accept (a difference within tolerance): the site stays READY."""
 
 
 def _script(path: Path, body: str) -> None:
@@ -284,8 +286,9 @@ SETUP_FAULTS: tuple[Fault, ...] = (
 )
 
 from .datafaults import DATA_FAULTS  # noqa: E402  (they build on the helpers above)
+from .qc1faults import QC1_FAULTS  # noqa: E402
 
-FAULTS: tuple[Fault, ...] = (*SETUP_FAULTS, *DATA_FAULTS)
+FAULTS: tuple[Fault, ...] = (*SETUP_FAULTS, *DATA_FAULTS, *QC1_FAULTS)
 _BY_ID = {fault.id: fault for fault in FAULTS}
 assert len(_BY_ID) == len(FAULTS), "duplicate fault id"
 

@@ -1,0 +1,109 @@
+"""Figures of QC1 differences for the certification report: per night, the relative difference
+of each parameter (new against old), and for each differing parameter a scatter of new against
+old. Only when there is a difference: a figure of identical values says nothing."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from .dfos.qc1 import Qc1Value
+from .dfos.qc1compare import Qc1Difference, Tolerances, dotted_name, relative_difference
+
+Figure = dict[str, str]
+"""{"title": ..., "mime": "image/svg+xml", "data": base64 of the SVG}"""
+FLOOR = 1e-12
+MAX_SCATTERS = 6
+
+
+def _numbers(old: Qc1Value | None, new: Qc1Value | None) -> tuple[float, float] | None:
+    if isinstance(old, bool) or isinstance(new, bool):
+        return None
+    if isinstance(old, int | float) and isinstance(new, int | float):
+        return float(old), float(new)
+    return None
+
+
+def _svg(figure: Any) -> str:
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    return base64.b64encode(buffer.getvalue().encode()).decode("ascii")
+
+
+def difference_figures(
+    night: dt.date,
+    values: Mapping[tuple[str, str], tuple[Mapping[str, Qc1Value], Mapping[str, Qc1Value]]],
+    differences: Mapping[tuple[str, str], Sequence[Qc1Difference]],
+    tolerances: Tolerances,
+) -> list[Figure]:
+    differing = sorted({d.parameter for found in differences.values() for d in found})
+    if not differing:
+        return []
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    worst: dict[str, float] = {}
+    for old, new in values.values():
+        for name in set(old) & set(new):
+            pair = _numbers(old[name], new[name])
+            if pair:
+                worst[name] = max(worst.get(name, 0.0), relative_difference(*pair))
+    figures: list[Figure] = []
+    names = sorted(worst, key=lambda n: dotted_name(n))
+    if names:
+        figure, axes = pyplot.subplots(figsize=(6.5, 0.22 * len(names) + 1.2))
+        shown = [max(worst[n], FLOOR) if math.isfinite(worst[n]) else 1.0 for n in names]
+        colours = ["#c62828" if n in differing else "#90a4ae" for n in names]
+        axes.barh([dotted_name(n) for n in names], shown, color=colours)
+        axes.scatter(
+            [tolerances.for_parameter(n).rtol for n in names],
+            range(len(names)),
+            marker="|",
+            color="black",
+            s=120,
+            label="rtol",
+        )
+        axes.set_xscale("log")
+        axes.set_xlim(FLOOR, max(1.0, *shown))
+        axes.set_xlabel("largest |new - old| / |old| over the night's products (floor 1e-12)")
+        axes.tick_params(axis="y", labelsize=7)
+        axes.legend(loc="lower right", fontsize=7)
+        axes.set_title(f"{night}: relative QC1 differences, muc against old blade", fontsize=9)
+        figures.append(
+            {
+                "title": f"{night}: relative differences per parameter",
+                "mime": "image/svg+xml",
+                "data": _svg(figure),
+            }
+        )
+        pyplot.close(figure)
+    for name in [n for n in differing if n in worst][:MAX_SCATTERS]:
+        points = [
+            p for old, new in values.values() if (p := _numbers(old.get(name), new.get(name)))
+        ]
+        if not points:
+            continue
+        figure, axes = pyplot.subplots(figsize=(3.4, 3.2))
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        low, high = min(xs + ys), max(xs + ys)
+        axes.plot([low, high], [low, high], color="#90a4ae", linewidth=1)
+        axes.scatter(xs, ys, color="#c62828", s=14)
+        axes.set_xlabel("old blade", fontsize=8)
+        axes.set_ylabel("muc", fontsize=8)
+        axes.tick_params(labelsize=7)
+        axes.set_title(dotted_name(name), fontsize=8)
+        figures.append(
+            {
+                "title": f"{night}: {dotted_name(name)} new against old",
+                "mime": "image/svg+xml",
+                "data": _svg(figure),
+            }
+        )
+        pyplot.close(figure)
+    return figures
