@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .catalogue import catalogue_lines
@@ -43,6 +43,18 @@ def _faults(args: argparse.Namespace) -> int:
     return 0
 
 
+def _passthrough(name: str) -> Callable[[argparse.Namespace], int]:
+    """Subcommands with their own argument parser, handed the rest of the command line."""
+
+    def run(args: argparse.Namespace) -> int:
+        from . import qc1tools
+
+        tool = {"qc1": qc1tools.qc1_main, "compare-qc1": qc1tools.compare_main}[name]
+        return tool(args.rest)
+
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     from .demo import DEFAULT_ACCOUNTS, DEFAULT_NIGHTS
 
@@ -66,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo_site)
     commands.add_parser("checks", help="the catalogue of checks").set_defaults(run=_checks)
+    for name, help_text in (
+        ("qc1", "print the ESO QC keywords of FITS files as JSON"),
+        ("compare-qc1", "compare QC1 parameters of old-blade and muc products"),
+    ):
+        tool = commands.add_parser(name, help=help_text, add_help=False)
+        tool.add_argument("rest", nargs=argparse.REMAINDER)
+        tool.set_defaults(run=_passthrough(name))
     commands.add_parser("faults", help="the catalogue of demo faults").set_defaults(run=_faults)
     return parser
 

@@ -1,0 +1,138 @@
+"""QC1 comparison rules, score files, the figures and the two command-line tools."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from astropy.io import fits
+
+from pytest_mucverify.dfos.fitscards import card_values
+from pytest_mucverify.dfos.qc1compare import Tolerance, Tolerances, compare_qc1, dotted_name, tolerances_from
+from pytest_mucverify.dfos.scores import parse_scores, score_differences
+from pytest_mucverify.qc1plots import difference_figures
+from pytest_mucverify.qc1tools import compare_main, qc1_main
+
+OLD = {"ESO QC BIAS MEDIAN": 200.5, "ESO QC NCOMB": 5, "ESO QC DID": "DID1", "ESO QC OK": True, "ESO QC RON RAW": 3.4}
+
+
+def reasons(old: dict, new: dict, tolerances: Tolerances = Tolerances()) -> dict[str, str]:
+    return {d.parameter: d.reason for d in compare_qc1(old, new, tolerances)}
+
+
+def test_identical_parameters_have_no_difference() -> None:
+    assert reasons(OLD, dict(OLD)) == {}
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"ESO QC BIAS MEDIAN": 200.5 * (1 + 1e-3)}, "beyond tolerance"),
+        ({"ESO QC NCOMB": 5.0}, "int became float"),
+        ({"ESO QC NCOMB": 6}, "differs"),
+        ({"ESO QC DID": "DID2"}, "differs"),
+        ({"ESO QC OK": False}, "differs"),
+        ({"ESO QC OK": 1}, "bool became int"),
+        ({"ESO QC BIAS MEDIAN": -999.0}, "-999 (missing) on one side only"),
+    ],
+)
+def test_each_kind_of_difference_is_named(change: dict, reason: str) -> None:
+    (name,) = change
+    assert reasons(OLD, {**OLD, **change}) == {name: reason}
+
+
+def test_within_the_default_tolerance_is_equal() -> None:
+    assert reasons(OLD, {**OLD, "ESO QC BIAS MEDIAN": 200.5 * (1 + 1e-8)}) == {}
+
+
+def test_minus_999_equals_only_minus_999() -> None:
+    assert reasons({"ESO QC X": -999.0}, {"ESO QC X": -999.0}) == {}
+    assert reasons({"ESO QC X": -999.0}, {"ESO QC X": -999.0000001}) == {"ESO QC X": "-999 (missing) on one side only"}
+
+
+def test_a_parameter_on_one_side_only_is_a_difference() -> None:
+    new = {k: v for k, v in OLD.items() if k != "ESO QC DID"} | {"ESO QC EXTRA": 1.0}
+    assert reasons(OLD, new) == {"ESO QC DID": "missing on the muc", "ESO QC EXTRA": "only on the muc"}
+
+
+def test_per_parameter_tolerances_win_by_pattern() -> None:
+    tolerances = tolerances_from({"QC.RON.*": {"rtol": 1e-2}, "default": {"atol": 0.0}}, "tolerances")
+    assert tolerances.for_parameter("ESO QC RON RAW") == Tolerance(1e-2, 1e-9)
+    assert tolerances.for_parameter("ESO QC BIAS MEDIAN") == Tolerance(1e-6, 0.0)
+    assert reasons(OLD, {**OLD, "ESO QC RON RAW": 3.4 * 1.001}, tolerances) == {}
+    with pytest.raises(ValueError, match=r"tolerances.QC.X.rtol: must be a number >= 0"):
+        tolerances_from({"QC.X": {"rtol": -1}}, "tolerances")
+
+
+def test_the_evidence_row_names_everything() -> None:
+    (difference,) = compare_qc1(OLD, {**OLD, "ESO QC BIAS MEDIAN": 201.0})
+    row = difference.evidence("GIRAF.x.ab", "MASTER_BIAS")
+    assert row.startswith("GIRAF.x.ab  MASTER_BIAS  QC.BIAS.MEDIAN  old=200.5  new=201.0  rel=0.00249")
+    assert "tol=rtol 1e-06, atol 1e-09" in row
+    assert dotted_name("ESO QC BIAS MEDIAN") == "QC.BIAS.MEDIAN"
+
+
+def test_scores_and_total_must_be_identical() -> None:
+    old = parse_scores("QC.A 1.0 0\nQC.B 2.0 0\nTOTAL 0\n")
+    assert score_differences(old, parse_scores("QC.A 1.0 0\nQC.B 2.0 0\nTOTAL 0\n")) == []
+    assert score_differences(old, parse_scores("QC.A 1.0 1\nQC.B 2.0 0\nTOTAL 1\n")) == [
+        "QC.A: score 0 on the old blade, 1 on the muc",
+        "TOTAL: 0 on the old blade, 1 on the muc",
+    ]
+    assert parse_scores("garbage line here x y\n").problems
+
+
+def test_figures_only_when_something_differs() -> None:
+    night = dt.date(2013, 2, 21)
+    values = {("ab", "MASTER_BIAS"): (OLD, {**OLD, "ESO QC BIAS MEDIAN": 201.0})}
+    same = {("ab", "MASTER_BIAS"): (OLD, dict(OLD))}
+    assert difference_figures(night, same, {k: [] for k in same}, Tolerances()) == []
+    differences = {k: compare_qc1(*v) for k, v in values.items()}
+    figures = difference_figures(night, values, differences, Tolerances())
+    assert [f["mime"] for f in figures] == ["image/svg+xml", "image/svg+xml"]
+    assert b"<svg" in base64.b64decode(figures[0]["data"])
+    assert "QC.BIAS.MEDIAN" in figures[1]["title"]
+
+
+def product(path: Path, **qc: object) -> Path:
+    header = fits.Header()
+    header["HIERARCH ESO PRO CATG"] = "MASTER_BIAS"
+    for key, value in qc.items():
+        header[f"HIERARCH ESO QC {key}"] = value
+    fits.PrimaryHDU(header=header).writeto(path)
+    return path
+
+
+def test_named_cards_are_read_by_astropy(tmp_path: Path) -> None:
+    data = product(tmp_path / "p.fits", MEDIAN=1.5).read_bytes()
+    assert card_values(data, ["ESO PRO CATG", "ESO QC MEDIAN", "ESO NOPE"]) == {"ESO PRO CATG": "MASTER_BIAS", "ESO QC MEDIAN": 1.5}
+
+
+def test_qc1_tool_prints_json_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = product(tmp_path / "p.fits", MEDIAN=1.5, NCOMB=5, OK=True, DID="x")
+    assert qc1_main([str(path)]) == 0
+    assert json.loads(capsys.readouterr().out) == {str(path): {"ESO QC MEDIAN": 1.5, "ESO QC NCOMB": 5, "ESO QC OK": True, "ESO QC DID": "x"}}
+    (tmp_path / "cut.fits").write_bytes(path.read_bytes()[:100])
+    assert qc1_main([str(tmp_path / "cut.fits")]) == 2
+    assert "cut.fits" in capsys.readouterr().err
+
+
+def test_compare_tool_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for side, median in (("old", 1.5), ("same", 1.5), ("new", 1.6)):
+        (tmp_path / side / "BIAS").mkdir(parents=True)
+        product(tmp_path / side / "BIAS" / "p.fits", MEDIAN=median)
+    old, same, new = (str(tmp_path / side) for side in ("old", "same", "new"))
+    assert compare_main([old, same]) == 0
+    assert compare_main([old, new]) == 1
+    assert "BIAS/p.fits  QC.MEDIAN  old=1.5  new=1.6" in capsys.readouterr().out
+    assert compare_main([old, new, "--rtol", "0.1"]) == 0
+    tolerances = tmp_path / "tol.toml"
+    tolerances.write_text('"QC.MEDIAN" = {rtol = 0.1}\n')
+    assert compare_main([old, new, "--tolerances", str(tolerances)]) == 0
+    assert compare_main([old, str(tmp_path / "missing")]) == 2
+    assert compare_main([old]) == 2
+    (tmp_path / "new" / "BIAS" / "p.fits").write_bytes(b"\xff" * 50)
+    assert compare_main([old, new]) == 2
