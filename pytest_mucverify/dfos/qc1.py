@@ -568,9 +568,9 @@ def _structure(text: str) -> dict[str, int | bool | None]:
         image = text[start : start + _CARD]
         value: int | bool | None = None
         raw = image[9:].split("/", 1)[0].strip()
-        if image[:8].rstrip() == name and image[8] == "=" and _INTEGER_RE.fullmatch(raw):
+        if image[:8].rstrip() == name and image[8:9] == "=" and _INTEGER_RE.fullmatch(raw):
             value = int(raw)
-        elif image[:8].rstrip() == name and image[8] == "=" and raw in ("T", "F"):
+        elif image[:8].rstrip() == name and image[8:9] == "=" and raw in ("T", "F"):
             value = raw == "T"
         else:  # unusual spacing or value: astropy decides what the card is
             keyword, value = _astropy_structural(image)
