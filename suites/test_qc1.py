@@ -10,6 +10,7 @@ from pytest_mucverify import check, not_applicable, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.qc1compare import compare_qc1
 from pytest_mucverify.dfos.scores import score_differences
+from pytest_mucverify.phases import reached
 from pytest_mucverify.qc1plots import difference_figures
 
 
@@ -20,6 +21,12 @@ def night_both_blades_processed(account: AccountUnderTest, night: dt.date) -> No
     if night < transition:
         not_applicable(
             f"{night} is before the transition date {transition}: the muc does not process it"
+        )
+    commissioning = account.spec.commissioning_date
+    if commissioning and night >= commissioning and not reached(account.phase, "operational"):
+        not_applicable(
+            f"{night}: from the commissioning date {commissioning} on, the muc processes"
+            " nights only once it is operational"
         )
 
 

@@ -70,7 +70,7 @@ class CalibAB:
             ("ESO PRO TYPE", "REDUCED", "product type"),
             ("ESO PRO REC1 ID", self.raw_type.recipe, "pipeline recipe"),
             ("ESO PRO DATANCOM", RAW_PER_AB, "number of combined frames"),
-            ("ESO PRO REC1 RAW1 NAME", self.raw_name(0), "file name of the first raw frame"),
+            ("ESO PRO REC1 RAW1 NAME", self.raw_name(0), "first raw frame"),
             *self.qc_cards(),
         ]
 
