@@ -411,3 +411,26 @@ def test_read_many_agrees(pair: Pair) -> None:
         == remote_problems[f"{pair.root}/missing"]
         == "No such file or directory"
     )
+
+
+def test_read_headers_agrees_and_skips_the_data(pair: Pair, tmp_path: Path) -> None:
+    import gzip
+
+    import numpy as np
+    from astropy.io import fits
+
+    header = fits.Header(
+        [("HIERARCH ESO QC MEDIAN", 1.5), ("HIERARCH ESO PRO CATG", "MASTER_BIAS")]
+    )
+    hdu = fits.PrimaryHDU(data=np.full((64, 64), 7, dtype=np.int16), header=header)
+    hdu.writeto(tmp_path / "p.fits")
+    (tmp_path / "p.fits.gz").write_bytes(gzip.compress((tmp_path / "p.fits").read_bytes()))
+    (tmp_path / "p.hdr").write_text(
+        hdu.header.tostring(sep="\n", endcard=True, padding=False) + "\n"
+    )
+    paths = [str(tmp_path / name) for name in ("p.fits", "p.fits.gz", "p.hdr", "missing.fits")]
+    (local, local_problems), (remote, remote_problems) = (b.read_headers(paths) for b in pair.both)
+    assert local == remote
+    assert set(local_problems) == set(remote_problems) == {paths[3]}
+    assert local[paths[0]] == local[paths[1]] == (tmp_path / "p.fits").read_bytes()[:2880]
+    assert b"MASTER_BIAS" in local[paths[2]]

@@ -11,16 +11,28 @@ import pytest
 from astropy.io import fits
 
 from pytest_mucverify.dfos.fitscards import card_values
-from pytest_mucverify.dfos.qc1compare import Tolerance, Tolerances, compare_qc1, dotted_name, tolerances_from
+from pytest_mucverify.dfos.qc1compare import (
+    Tolerance,
+    Tolerances,
+    compare_qc1,
+    dotted_name,
+    tolerances_from,
+)
 from pytest_mucverify.dfos.scores import parse_scores, score_differences
 from pytest_mucverify.qc1plots import difference_figures
 from pytest_mucverify.qc1tools import compare_main, qc1_main
 
-OLD = {"ESO QC BIAS MEDIAN": 200.5, "ESO QC NCOMB": 5, "ESO QC DID": "DID1", "ESO QC OK": True, "ESO QC RON RAW": 3.4}
+OLD = {
+    "ESO QC BIAS MEDIAN": 200.5,
+    "ESO QC NCOMB": 5,
+    "ESO QC DID": "DID1",
+    "ESO QC OK": True,
+    "ESO QC RON RAW": 3.4,
+}
 
 
-def reasons(old: dict, new: dict, tolerances: Tolerances = Tolerances()) -> dict[str, str]:
-    return {d.parameter: d.reason for d in compare_qc1(old, new, tolerances)}
+def reasons(old: dict, new: dict, tolerances: Tolerances | None = None) -> dict[str, str]:
+    return {d.parameter: d.reason for d in compare_qc1(old, new, tolerances or Tolerances())}
 
 
 def test_identical_parameters_have_no_difference() -> None:
@@ -50,16 +62,23 @@ def test_within_the_default_tolerance_is_equal() -> None:
 
 def test_minus_999_equals_only_minus_999() -> None:
     assert reasons({"ESO QC X": -999.0}, {"ESO QC X": -999.0}) == {}
-    assert reasons({"ESO QC X": -999.0}, {"ESO QC X": -999.0000001}) == {"ESO QC X": "-999 (missing) on one side only"}
+    assert reasons({"ESO QC X": -999.0}, {"ESO QC X": -999.0000001}) == {
+        "ESO QC X": "-999 (missing) on one side only"
+    }
 
 
 def test_a_parameter_on_one_side_only_is_a_difference() -> None:
     new = {k: v for k, v in OLD.items() if k != "ESO QC DID"} | {"ESO QC EXTRA": 1.0}
-    assert reasons(OLD, new) == {"ESO QC DID": "missing on the muc", "ESO QC EXTRA": "only on the muc"}
+    assert reasons(OLD, new) == {
+        "ESO QC DID": "missing on the muc",
+        "ESO QC EXTRA": "only on the muc",
+    }
 
 
 def test_per_parameter_tolerances_win_by_pattern() -> None:
-    tolerances = tolerances_from({"QC.RON.*": {"rtol": 1e-2}, "default": {"atol": 0.0}}, "tolerances")
+    tolerances = tolerances_from(
+        {"QC.RON.*": {"rtol": 1e-2}, "default": {"atol": 0.0}}, "tolerances"
+    )
     assert tolerances.for_parameter("ESO QC RON RAW") == Tolerance(1e-2, 1e-9)
     assert tolerances.for_parameter("ESO QC BIAS MEDIAN") == Tolerance(1e-6, 0.0)
     assert reasons(OLD, {**OLD, "ESO QC RON RAW": 3.4 * 1.001}, tolerances) == {}
@@ -70,7 +89,9 @@ def test_per_parameter_tolerances_win_by_pattern() -> None:
 def test_the_evidence_row_names_everything() -> None:
     (difference,) = compare_qc1(OLD, {**OLD, "ESO QC BIAS MEDIAN": 201.0})
     row = difference.evidence("GIRAF.x.ab", "MASTER_BIAS")
-    assert row.startswith("GIRAF.x.ab  MASTER_BIAS  QC.BIAS.MEDIAN  old=200.5  new=201.0  rel=0.00249")
+    assert row.startswith(
+        "GIRAF.x.ab  MASTER_BIAS  QC.BIAS.MEDIAN  old=200.5  new=201.0  rel=0.00249"
+    )
     assert "tol=rtol 1e-06, atol 1e-09" in row
     assert dotted_name("ESO QC BIAS MEDIAN") == "QC.BIAS.MEDIAN"
 
@@ -108,13 +129,18 @@ def product(path: Path, **qc: object) -> Path:
 
 def test_named_cards_are_read_by_astropy(tmp_path: Path) -> None:
     data = product(tmp_path / "p.fits", MEDIAN=1.5).read_bytes()
-    assert card_values(data, ["ESO PRO CATG", "ESO QC MEDIAN", "ESO NOPE"]) == {"ESO PRO CATG": "MASTER_BIAS", "ESO QC MEDIAN": 1.5}
+    assert card_values(data, ["ESO PRO CATG", "ESO QC MEDIAN", "ESO NOPE"]) == {
+        "ESO PRO CATG": "MASTER_BIAS",
+        "ESO QC MEDIAN": 1.5,
+    }
 
 
 def test_qc1_tool_prints_json_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = product(tmp_path / "p.fits", MEDIAN=1.5, NCOMB=5, OK=True, DID="x")
     assert qc1_main([str(path)]) == 0
-    assert json.loads(capsys.readouterr().out) == {str(path): {"ESO QC MEDIAN": 1.5, "ESO QC NCOMB": 5, "ESO QC OK": True, "ESO QC DID": "x"}}
+    assert json.loads(capsys.readouterr().out) == {
+        str(path): {"ESO QC MEDIAN": 1.5, "ESO QC NCOMB": 5, "ESO QC OK": True, "ESO QC DID": "x"}
+    }
     (tmp_path / "cut.fits").write_bytes(path.read_bytes()[:100])
     assert qc1_main([str(tmp_path / "cut.fits")]) == 2
     assert "cut.fits" in capsys.readouterr().err
