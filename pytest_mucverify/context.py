@@ -10,6 +10,7 @@ from functools import cached_property
 from .blade import Blade, BladeError, FileStat, SourcedEnvironment, TreeListing
 from .bladedata import BladeData
 from .dfos.abpaths import AbPathRules
+from .dfos.crontab import Crontab, parse_crontab
 from .dfos.layout import DATA_DIRECTORIES, data_root
 from .phases import reached
 from .runplan import RunPlan, Target
@@ -28,6 +29,7 @@ class AccountUnderTest:
         self.ops = Blade(plan.site.hosts[target.ops_host], self.name, home=self.spec.home)
         self._environments: dict[tuple[str, tuple[str, ...]], SourcedEnvironment | BladeError] = {}
         self._listings: dict[tuple[str, str, int | None], TreeListing] = {}
+        self._crontabs: dict[str, Crontab] = {}
 
     def __repr__(self) -> str:
         return (
@@ -126,6 +128,27 @@ class AccountUnderTest:
         if listing.errors:
             raise BladeError(f"{blade.name}: cannot list {path}: {'; '.join(listing.errors[:5])}")
         return listing
+
+    def crontab(self, blade: Blade) -> Crontab:
+        """What ``crontab -l`` prints for the account on that blade, parsed; none is empty."""
+        if blade.name not in self._crontabs:
+            listed = blade.run("crontab", "-l")
+            if not listed.succeeded and "no crontab" not in listed.stderr:
+                raise BladeError(
+                    f"{blade.name}: crontab -l failed: {listed.stderr.strip() or listed.exit_status}"
+                )
+            self._crontabs[blade.name] = parse_crontab(listed.stdout if listed.succeeded else b"")
+        return self._crontabs[blade.name]
+
+    def find_program(self, blade: Blade, program: str, path: str) -> str | None:
+        """Where a program lies on the blade: itself when absolute, else the first PATH folder
+        that holds it."""
+        if program.startswith("/"):
+            return program if blade.exists(program) else None
+        for folder in filter(None, path.split(":")):
+            if folder.startswith("/") and blade.exists(f"{folder}/{program}"):
+                return f"{folder}/{program}"
+        return None
 
     @cached_property
     def muc_data(self) -> BladeData:

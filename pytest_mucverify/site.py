@@ -102,6 +102,8 @@ class Site:
     waivers: Path | None = None
     """the waiver file named by the site (``[site] waivers = "waivers.toml"``)."""
     tolerances: Tolerances = field(default_factory=Tolerances)
+    tool_versions: Mapping[str, str] = field(default_factory=dict)
+    """the standard version of each DFOS tool (``[tool_versions] autoDaily = "2.1"``)."""
     """QC1 comparison tolerances (``[tolerances]``: ``default`` and per-parameter patterns)."""
 
     def account(self, name: str) -> Account:
@@ -196,16 +198,25 @@ class _SiteReader:
                 pass
         raise self.fail(f"{where}{key}", f"must be a date YYYY-MM-DD, not {value!r}")
 
+    def versions(self, table: Mapping[str, Any]) -> dict[str, str]:
+        for tool, version in table.items():
+            if not isinstance(version, str) or not re.fullmatch(r"\d+(\.\d+)*", version):
+                raise self.fail(
+                    f"tool_versions.{tool}", f'must be a version such as "2.1", not {version!r}'
+                )
+        return dict(table)
+
     def folder(self, value: str) -> Path:
         folder = Path(value)
         return folder if folder.is_absolute() else self.base / folder
 
     def site(self, data: Mapping[str, Any]) -> Site:
         top = self.table(data, "site", "")
-        unknown = set(data) - {"site", "hosts", "accounts", "tolerances"}
+        unknown = set(data) - {"site", "hosts", "accounts", "tolerances", "tool_versions"}
         if unknown:
             raise self.fail(
-                sorted(unknown)[0], "unknown top-level key (site, hosts, accounts, tolerances)"
+                sorted(unknown)[0],
+                "unknown top-level key (site, hosts, accounts, tolerances, tool_versions)",
             )
         try:
             tolerances = tolerances_from(self.table(data, "tolerances", ""), "tolerances")
@@ -243,6 +254,7 @@ class _SiteReader:
             demo=demo,
             waivers=self.folder(waivers) if waivers else None,
             tolerances=tolerances,
+            tool_versions=self.versions(self.table(data, "tool_versions", "")),
         )
 
     def host(self, name: str, spec: Any, default_timeout: float) -> Host:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pytest_mucverify import check, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.dbrc import hosts_named
@@ -61,3 +63,50 @@ def test_dbrc_is_readable_by_its_owner_only(account: AccountUnderTest) -> None:
     require(found is not None, f"{account.home_file('.dbrc')} does not exist")
     assert found is not None
     require(found.mode & 0o777 == 0o600, f".dbrc has mode {found.mode & 0o777:03o}, not 600")
+
+
+@check("rc.switched")
+def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
+    old_rc, rc, muc_rc = (
+        account.home_file(name) for name in (".dfosrc_old", ".dfosrc", ".dfosrc_muc")
+    )
+    require(account.muc.exists(old_rc), f"{old_rc} does not exist: the old .dfosrc was not kept")
+    defined = defined_by_rc(
+        account.environment(account.muc, ".dfosrc").variables,
+        account.environment(account.muc).variables,
+    )
+    old_blades = {*account.site.old_blade_names, account.ops.name}
+    require_none(
+        leaks(defined, account.site.physical_prefixes, old_blades),
+        f"{rc} still holds the old blade's values: it is not the muc one",
+    )
+    if account.muc.exists(muc_rc):
+        require(
+            account.muc.read_bytes(muc_rc) == account.muc.read_bytes(rc),
+            f"{muc_rc} is neither gone nor identical to {rc}",
+        )
+
+
+XV_CALL = re.compile(r"(?:^|[\s;&|(`])(?:/\S+/)?xv(?=\s|$|[;&|)`])", re.M)
+
+
+@check("rc.no-xv")
+def test_nothing_on_the_muc_calls_xv(account: AccountUnderTest) -> None:
+    rc_files = [account.home_file(name) for name in (".dfosrc", ".dfosrc_muc", ".qcrc")]
+    job_dir = account.directory("DFO_JOB_DIR")
+    job_files = [
+        f"{job_dir}/{name}"
+        for name, kind in account.muc.list_names(job_dir, missing_ok=True)
+        if kind == "f"
+    ]
+    contents, _ = account.muc.read_many([p for p in rc_files if account.muc.exists(p)] + job_files)
+    texts = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
+    texts["crontab on " + account.muc.name] = "\n".join(
+        e.text for e in account.crontab(account.muc).entries
+    )
+    calls = [
+        f"{where} line {text.count(chr(10), 0, match.start()) + 1}: {text.splitlines()[text.count(chr(10), 0, match.start())].strip()}"
+        for where, text in texts.items()
+        for match in XV_CALL.finditer(text)
+    ]
+    require_none(calls, "calls of xv, which the 64-bit muc no longer has (use display)")
