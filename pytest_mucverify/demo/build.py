@@ -10,7 +10,7 @@ from pathlib import Path
 from ..dfos.layout import BY_VARIABLE, DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from ..phases import reached
 from .faults import apply_fault
-from .home import write_home
+from .home import TOOL_VERSIONS, write_home
 from .hostroot import crontab_text, make_data_disk, seal_data_disk, write_commands, write_passwd
 from .nights import ab_list_text, write_calibration_memory, write_headers, write_processed_night
 from .world import (
@@ -87,6 +87,8 @@ def _build_account(
         crontab_text(inst, inst.ops, phase, vnc_display)
     )
     (muc_root / "crontabs" / inst.account).write_text(crontab_text(inst, MUC, phase, vnc_display))
+    for disk in (old_disk, muc_disk):
+        _write_job_lists(disk, nights)
     seal_data_disk(old_disk, inst, as_root)
     seal_data_disk(muc_disk, inst, as_root)
 
@@ -108,6 +110,15 @@ def _migrate(old_disk: Path, muc_disk: Path, phase: str) -> None:
             for dated in sorted((old_disk / name).iterdir()):
                 if dated.is_dir() and _is_date(dated.name) and incremental_set(_date(dated.name)):
                     _copy_tree(dated, muc_disk / name / dated.name, fits_too=False)
+
+
+def _write_job_lists(disk: Path, nights: tuple[dt.date, ...]) -> None:
+    """JOBS_NIGHT calls the exec files of the last night; JOBS_TREND the trending of dfosCron."""
+    last = nights[-1]
+    (disk / "jobs" / "JOBS_NIGHT").write_text(
+        f"$DFO_JOB_DIR/execAB_CALIB_{last}\n$DFO_JOB_DIR/execQC_CALIB_{last}\n"
+    )
+    (disk / "jobs" / "JOBS_TREND").write_text("trendPlotter -r ALL\n")
 
 
 CARRIED = "qc_scripts"
@@ -170,6 +181,8 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
             'mounts = { "/home" = "home" }',
             f'disk_prefixes = ["{OLD_DISK}"]',
         ]
+    lines += ["", "# the standard versions of the DFOS tools", "[tool_versions]"]
+    lines += [f'{tool} = "{version}"' for tool, version in TOOL_VERSIONS.items()]
     for inst in accounts:
         features = ", ".join(f'"{f}"' for f in inst.features)
         lines += [

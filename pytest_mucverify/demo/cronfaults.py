@@ -1,0 +1,171 @@
+"""Faults in the hand-over of cron, commissioning and the rc switch (plan II.2, II.4-II.6)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .faults import Fault, _edit, _muc_disk
+from .world import INSTRUMENTS, MUC, Calendar
+
+if TYPE_CHECKING:
+    from .world import DemoOptions
+
+Apply = Callable[[Path, str, "DemoOptions"], None]
+
+
+def _crontab(dest: Path, host: str, account: str) -> Path:
+    return dest / "hosts" / host / "crontabs" / account
+
+
+def _muc_cron(change: Callable[[str, str], str]) -> Apply:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        _edit(_crontab(dest, MUC, account), lambda text: change(text, account))
+
+    return apply
+
+
+def _ops_cron(change: Callable[[str], str]) -> Apply:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        _edit(_crontab(dest, INSTRUMENTS[account].ops, account), change)
+
+    return apply
+
+
+def _added(line: str) -> Callable[[str, str], str]:
+    return lambda text, account: text + line.format(account=account) + "\n"
+
+
+def _uncomment(tool: str) -> Callable[[str], str]:
+    return lambda text: re.sub(rf"^#(.*-t {tool}\b.*)$", r"\1", text, flags=re.M)
+
+
+def _commissioning_done(dest: Path, account: str, options: DemoOptions) -> None:
+    date = Calendar.for_options(options).commissioning
+    _edit(
+        dest / "home" / account / "monitor" / f"AB_list_CALIB_{date}",
+        lambda t: t.replace("\tCOMPLETE\n", "\tCOMPLETE\tDONE\n", 1),
+    )
+
+
+def _commissioning_ab_on_muc(dest: Path, account: str, options: DemoOptions) -> None:
+    date = str(Calendar.for_options(options).commissioning)
+    old_disk = dest / "hosts" / INSTRUMENTS[account].ops / "diska" / "data" / account
+    source = sorted(
+        [*(old_disk / "AB").glob(f"*{date}T*.ab"), *(old_disk / "logs" / date).glob("*.ab")]
+    )[0]
+    target = _muc_disk(dest, account) / "logs" / date
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source, target / source.name)
+
+
+def _old_tool(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(
+        dest / "home" / account / "bin" / "autoDaily",
+        lambda t: t.replace('TOOL_VERSION="2.1"', 'TOOL_VERSION="2.0"'),
+    )
+
+
+def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
+    """The switch never happened: .dfosrc is still the old blade's and there is no .dfosrc_old."""
+    home = dest / "home" / account
+    (home / ".dfosrc_old").replace(home / ".dfosrc")
+
+
+def _xv_in_job(dest: Path, account: str, options: DemoOptions) -> None:
+    job = sorted((_muc_disk(dest, account) / "jobs").glob("execQC_CALIB_*"))[-1]
+    _edit(job, lambda t: t + f"xv /data/{account}/plots/quicklook.png &\n")
+
+
+CRON_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "cron-minute-61",
+        "cron.syntax",
+        "a muc cron line fires at minute 61",
+        _muc_cron(_added("61 * * * * /home/{account}/bin/vnc_keepalive :1")),
+    ),
+    Fault(
+        "cron-step-on-single-value",
+        "cron.syntax",
+        "a muc cron line steps a single value (5/15)",
+        _muc_cron(_added("5/15 * * * * /home/{account}/bin/vnc_keepalive :1")),
+    ),
+    Fault(
+        "cron-unknown-macro",
+        "cron.syntax",
+        "a muc cron line uses @weekdays, which cron does not know",
+        _muc_cron(_added("@weekdays /home/{account}/bin/vnc_keepalive :1")),
+    ),
+    Fault(
+        "autodaily-on-both-blades",
+        "cron.autodaily",
+        "the old autoDaily line is still active after the switch",
+        _ops_cron(_uncomment("autoDaily")),
+    ),
+    Fault(
+        "autodaily-on-neither",
+        "cron.autodaily",
+        "the muc's autoDaily line is commented out after the switch",
+        _muc_cron(lambda text, account: re.sub(r"^(.*-t autoDaily.*)$", r"#\1", text, flags=re.M)),
+    ),
+    Fault(
+        "autodaily-schedule-differs",
+        "cron.autodaily",
+        "the muc's autoDaily fires 8-17 h, the old one fired 8-18 h",
+        _muc_cron(lambda text, account: text.replace("0 8-18 * * * ", "0 8-17 * * * ")),
+    ),
+    Fault(
+        "calchecker-without-dfosrc-muc",
+        "cron.calchecker",
+        "a muc calChecker line reads the operational .dfosrc",
+        _muc_cron(
+            lambda text, account: text.replace("-t calChecker -r .dfosrc_muc", "-t calChecker", 1)
+        ),
+        phase="verification",
+    ),
+    Fault(
+        "calchecker-still-on-old",
+        "cron.calchecker",
+        "calChecker still runs on the old blade after the switch",
+        _ops_cron(_uncomment("calChecker")),
+    ),
+    Fault(
+        "cron-program-missing",
+        "cron.commands",
+        "a muc cron line calls a program the muc does not have",
+        _muc_cron(_added("*/10 * * * * /home/{account}/bin/ngasMonitor -q")),
+    ),
+    Fault(
+        "display-of-other-group",
+        "cron.display",
+        "the muc crontab uses DISPLAY :4, which belongs to uves",
+        _muc_cron(lambda text, account: text.replace("DISPLAY=:1\n", "DISPLAY=:4\n")),
+    ),
+    Fault(
+        "commissioning-done-tag",
+        "commissioning.ab-list-clean",
+        "the commissioning date's AB list carries a DONE tag",
+        _commissioning_done,
+        phase="commissioning",
+    ),
+    Fault(
+        "commissioning-ab-on-muc",
+        "commissioning.ab-list-clean",
+        "an AB of the commissioning date already sits on the muc",
+        _commissioning_ab_on_muc,
+        phase="commissioning",
+    ),
+    Fault(
+        "autodaily-v2.0", "commissioning.tool-versions", "autoDaily is v2.0 on the muc", _old_tool
+    ),
+    Fault(
+        "dfosrc-not-switched",
+        "rc.switched",
+        ".dfosrc is still the old blade's one after the switch",
+        _not_switched,
+    ),
+    Fault("xv-in-job-file", "rc.no-xv", "a job file on the muc calls xv", _xv_in_job),
+)
