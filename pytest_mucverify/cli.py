@@ -47,9 +47,13 @@ def _passthrough(name: str) -> Callable[[argparse.Namespace], int]:
     """Subcommands with their own argument parser, handed the rest of the command line."""
 
     def run(args: argparse.Namespace) -> int:
-        from . import qc1tools
+        from . import crontab_lint, qc1tools
 
-        tool = {"qc1": qc1tools.qc1_main, "compare-qc1": qc1tools.compare_main}[name]
+        tool = {
+            "qc1": qc1tools.qc1_main,
+            "compare-qc1": qc1tools.compare_main,
+            "crontab-lint": crontab_lint.main,
+        }[name]
         return tool(args.rest)
 
     return run
@@ -81,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_text in (
         ("qc1", "print the ESO QC keywords of FITS files as JSON"),
         ("compare-qc1", "compare QC1 parameters of old-blade and muc products"),
+        ("crontab-lint", "check crontab files the way the blades' cron reads them"),
     ):
         tool = commands.add_parser(name, help=help_text, add_help=False)
         tool.add_argument("rest", nargs=argparse.REMAINDER)

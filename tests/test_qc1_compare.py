@@ -162,3 +162,24 @@ def test_compare_tool_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert compare_main([old]) == 2
     (tmp_path / "new" / "BIAS" / "p.fits").write_bytes(b"\xff" * 50)
     assert compare_main([old, new]) == 2
+
+
+def test_the_command_line_offers_the_tools(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    crontab = tmp_path / "crontab"
+    crontab.write_text("61 * * * * /bin/true\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_mucverify.cli", "crontab-lint", str(crontab)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 1
+    assert f"{crontab}:1: bad minute" in done.stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "pytest_mucverify.cli", "compare-qc1", str(tmp_path), str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
+    assert listed.returncode == 0
