@@ -46,6 +46,9 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
         if program.endswith("dfosCron") and "-t" in words[:-1]:
             tool = words[words.index("-t") + 1]
             rc = words[words.index("-r") + 1] if "-r" in words[:-1] else ".dfosrc"
+            if not account.muc.exists(account.home_file(rc)):
+                missing.append(f"line {entry.line}: dfosCron reads {rc}, which does not exist")
+                continue
             env = account.environment(account.muc, ".qcrc", rc).variables
             places = [env.get(v, "") for v in ("DFO_BIN_DIR", "DFO_JOB_DIR")]
             if not any(folder and account.muc.exists(f"{folder}/{tool}") for folder in places):

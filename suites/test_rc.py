@@ -71,20 +71,18 @@ def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
         account.home_file(name) for name in (".dfosrc_old", ".dfosrc", ".dfosrc_muc")
     )
     require(account.muc.exists(old_rc), f"{old_rc} does not exist: the old .dfosrc was not kept")
+    if account.muc.exists(muc_rc):
+        same = account.muc.read_bytes(muc_rc) == account.muc.read_bytes(rc)
+        require(same, f"{muc_rc} is neither gone nor identical to {rc}: {rc} is not the muc one")
+        return
+    # without .dfosrc_muc to compare with, .dfosrc must at least hold nothing of the old blade
     defined = defined_by_rc(
         account.environment(account.muc, ".dfosrc").variables,
         account.environment(account.muc).variables,
     )
+    old_disks = account.ops.host.disk_prefixes or account.site.physical_prefixes
     old_blades = {*account.site.old_blade_names, account.ops.name}
-    require_none(
-        leaks(defined, account.site.physical_prefixes, old_blades),
-        f"{rc} still holds the old blade's values: it is not the muc one",
-    )
-    if account.muc.exists(muc_rc):
-        require(
-            account.muc.read_bytes(muc_rc) == account.muc.read_bytes(rc),
-            f"{muc_rc} is neither gone nor identical to {rc}",
-        )
+    require_none(leaks(defined, old_disks, old_blades), f"{rc} still holds the old blade's values")
 
 
 XV_CALL = re.compile(r"(?:^|[\s;&|(`])(?:/\S+/)?xv(?=\s|$|[;&|)`])", re.M)

@@ -223,3 +223,20 @@ def test_the_plain_report_shows_verdict_and_evidence(tmp_path: Path) -> None:
     assert "NOT READY" in html
     assert "/data/giraffe/logs mode" in html
     assert "disk.sticky-bit" in html
+
+
+def test_after_the_switch_dfosrc_muc_may_be_gone(tmp_path: Path) -> None:
+    site = build_site(tmp_path / "site", accounts=("giraffe",), nights=8)
+    home = tmp_path / "site" / "home" / "giraffe"
+    (home / ".dfosrc_muc").unlink()
+    crontab = tmp_path / "site" / "hosts" / "muc02" / "crontabs" / "giraffe"
+    crontab.write_text(crontab.read_text().replace(" -r .dfosrc_muc", ""))
+    clean = verify(site, "giraffe", tmp_path / "clean")
+    assert clean.results("giraffe")["verdict"] == "READY", clean.output[-2000:]
+    (home / ".dfosrc").write_text(
+        (home / ".dfosrc").read_text() + "export DFO_SPARE=/diska/data/giraffe/spare\n"
+    )
+    stale = verify(site, "giraffe", tmp_path / "stale")
+    row = next(r for r in stale.results("giraffe")["checks"] if r["check"] == "rc.switched")
+    assert row["status"] == "failed"
+    assert row["evidence"] == ["DFO_SPARE=/diska/data/giraffe/spare  physical prefix /diska"]
