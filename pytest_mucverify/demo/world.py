@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from ..phases import PHASES, reached
+from ..site import FEATURES
 
 MUC = "muc02"
 MUC_DISK = "/fujisan3"
@@ -37,17 +38,8 @@ class Instrument:
     raw_types: tuple[RawType, ...]
     qc_cluster: bool = False
     processqc: str = "python"
-    features: tuple[str, ...] = (
-        "muc_migrate",
-        "incremental",
-        "full_migration",
-        "calchecker",
-        "trendplotter",
-        "condor",
-        "autodaily",
-        "operational",
-        "vnc",
-    )
+    features: tuple[str, ...] = tuple(sorted(FEATURES - {"processpreimg"}))
+    """a full DFOS account: every part of the plan applies (autoDaily, not processPreImg)."""
 
 
 def _bias(recipe: str, catg: str) -> RawType:
