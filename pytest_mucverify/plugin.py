@@ -17,8 +17,10 @@ from .catalogue import get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed
 from .context import AccountUnderTest
 from .phases import reached
+from .report import htmlreport
 from .report.outcome import ROW_PROPERTY, make_row
-from .report.recorder import RunRecorder
+from .report.recorder import RUN_DATE_INPUT, RunRecorder
+from .report.waivers import WaiverError, WaiverSet, site_waivers
 from .runplan import (
     DEFAULT_PHASE,
     DEFAULT_REPORTS_DIR,
@@ -37,6 +39,7 @@ from .site import SiteError, load_site
 
 PLAN_KEY = pytest.StashKey[RunPlan]()
 CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
+WAIVERS_KEY = pytest.StashKey[tuple[WaiverSet, dt.date]]()
 MARKER = "mucverify_check"
 SHOWN_EVIDENCE = 10
 
@@ -119,12 +122,20 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     try:
         plan = _load_plan(config)
-    except (UsageProblem, SiteError) as exc:
+        waivers = site_waivers(plan.site)
+    except (UsageProblem, SiteError, WaiverError) as exc:
         raise pytest.UsageError(str(exc)) from None
     config.stash[PLAN_KEY] = plan
     config.stash[CONTEXTS_KEY] = {}
-    if not hasattr(config, "workerinput"):
-        config.pluginmanager.register(RunRecorder(plan), "mucverify-recorder")
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is None:
+        recorder = RunRecorder(plan, waivers)
+        config.stash[WAIVERS_KEY] = (waivers, recorder.run_date)
+        config.pluginmanager.register(recorder, "mucverify-recorder")
+        htmlreport.register(config, recorder)
+    else:  # an xdist worker judges the waivers that keep a check from running by the same day
+        day = workerinput.get(RUN_DATE_INPUT) or dt.datetime.now(dt.UTC).date().isoformat()
+        config.stash[WAIVERS_KEY] = (waivers, dt.date.fromisoformat(day))
 
 
 NO_WINDOW = "no-night-window"
@@ -194,7 +205,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Checks of later phases are not run; checks that do not fit the account do not apply."""
+    """Checks of later phases are not run; checks that do not fit the account do not apply;
+    checks a valid waiver keeps from running (``runs = false``) are waived."""
     check_id = _check_of(item)
     plan = item.config.stash.get(PLAN_KEY, None)
     if check_id is None or plan is None or not hasattr(item, "callspec"):
@@ -206,6 +218,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     reason = spec.applies(target.account)
     if reason:
         pytest.skip(f"{NOT_APPLICABLE_PREFIX}{reason}")
+    waivers, day = item.config.stash[WAIVERS_KEY]
+    waived = waivers.skip_reason(spec.id, target.account.name, day)
+    if waived:
+        pytest.skip(waived)
 
 
 @pytest.hookimpl(wrapper=True)

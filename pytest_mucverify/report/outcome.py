@@ -9,7 +9,9 @@ import pytest
 from ..blade import BladeError
 from ..catalogue import CheckSpec
 from ..checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed
-from .rows import ERROR, FAILED, NOT_APPLICABLE, NOT_RUN, PASSED, ResultRow
+from .figures import clean_figures
+from .rows import ERROR, FAILED, NOT_APPLICABLE, NOT_RUN, PASSED, WAIVED, ResultRow
+from .waivers import WAIVED_PREFIX
 
 ROW_PROPERTY = "mucverify_row"
 
@@ -31,6 +33,8 @@ def status_from_call(
         message = str(exc.msg)
         if message.startswith(NOT_APPLICABLE_PREFIX):
             return NOT_APPLICABLE, message[len(NOT_APPLICABLE_PREFIX) :], []
+        if message.startswith(WAIVED_PREFIX):
+            return WAIVED, message[len(WAIVED_PREFIX) :], []
         return NOT_RUN, message.removeprefix(NOT_RUN_PREFIX), []
     if isinstance(exc, AssertionError):
         return FAILED, _first_line(str(exc)) or "assertion failed", []
@@ -51,8 +55,11 @@ def make_row(
     status, message, evidence = status_from_call(excinfo)
     if when != "call" and status == FAILED:
         status = ERROR  # an assertion in a fixture is a broken check, not a verdict
-    if when == "teardown" and status == PASSED:
-        status = PASSED
+    figures, dropped = clean_figures(
+        getattr(excinfo.value, "figures", None) or () if excinfo is not None else ()
+    )
+    if dropped:
+        message = "; ".join([message, *dropped]) if message else "; ".join(dropped)
     return ResultRow(
         account=target.account.name,
         host=target.host,
@@ -67,4 +74,5 @@ def make_row(
         duration=duration,
         nodeid=nodeid,
         required=phase_required,
+        figures=figures,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import getpass
 import json
@@ -14,106 +15,187 @@ import pytest
 from .. import __version__
 from ..catalogue import CHECKS
 from ..phases import reached
-from ..runplan import RunPlan
+from ..runplan import RunPlan, Target
 from .outcome import ROW_PROPERTY
-from .rows import ERROR, NOT_RUN, ResultRow, worse
+from .rows import ERROR, NOT_RUN, WAIVED, ResultRow, worse
+from .waivers import NO_WAIVERS, WaiverSet, apply_waiver, waiver_summary
 from .writer import AccountRun, write_account_reports
+
+RUN_DATE_INPUT = "mucverify_run_date"
+"""workerinput key: the run date (UTC) the controller judges waivers by, so workers agree."""
+JUNIT_PROPERTIES = ("mucverify_account", "mucverify_host", "mucverify_check", "mucverify_status")
 
 
 class RunRecorder:
     """Registered on the controller (or the only process without xdist)."""
 
-    def __init__(self, plan: RunPlan) -> None:
+    def __init__(self, plan: RunPlan, waivers: WaiverSet = NO_WAIVERS) -> None:
         self.plan = plan
+        self.waivers = waivers
         self.rows: dict[str, ResultRow] = {}
         self.problems: list[str] = []
         self.started = dt.datetime.now(dt.UTC)
         self.written: list[Path] = []
+        self.user = f"{getpass.getuser()}@{socket.gethostname()}"
 
+    @property
+    def run_date(self) -> dt.date:
+        return self.started.date()
+
+    def effective_row(self, nodeid: str) -> ResultRow | None:
+        """The row of a test as the reports will show it: merged, waivers applied."""
+        row = self.rows.get(nodeid)
+        return None if row is None else apply_waiver(copy.copy(row), self.waivers, self.run_date)
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        """Replace each account's last results with a placeholder that says a run is under way:
+        a run killed before it ends (a timeout, a lost blade) then leaves INCOMPLETE behind, not
+        the previous run's verdict."""
+        reason = (
+            f"the run started at {self.started.isoformat(timespec='seconds')} has not finished: "
+            "it is still running, or was killed before it could write its results"
+        )
+        for target in self.plan.targets:
+            write_account_reports(
+                self._account_run(target, [], [reason], self.started, in_progress=True),
+                self.plan.reports_dir,
+            )
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        """Tell each xdist worker the run date, so it skips exactly the checks waived here."""
+        node.workerinput[RUN_DATE_INPUT] = self.run_date.isoformat()
+
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        """Merge the row a worker attached to the report of each test phase."""
+        """Merge the row a worker attached to the report of each test phase; on the last phase,
+        put account, check and status on the report (``--junitxml`` writes them as properties,
+        and the pytest-html columns read them)."""
         found = [value for key, value in report.user_properties if key == ROW_PROPERTY]
         if not found:
             if report.failed and report.when == "call" and "crashed" in str(report.longrepr):
                 self.problems.append(f"a worker crashed while running {report.nodeid}")
+            if report.when == "teardown":
+                self._label(report)
             return
         row = ResultRow.from_dict(cast(dict[str, Any], found[-1]))
         known = self.rows.get(report.nodeid)
         if known is None:
             self.rows[report.nodeid] = row
+        else:
+            known.status = worse(known.status, row.status)
+            known.duration += row.duration
+            if row.status == known.status and row.message:
+                known.message, known.evidence, known.evidence_total = (
+                    row.message,
+                    row.evidence,
+                    row.evidence_total,
+                )
+                known.figures = row.figures or known.figures
+        if report.when == "teardown":
+            self._label(report)
+
+    def _label(self, report: pytest.TestReport) -> None:
+        row = self.effective_row(report.nodeid)
+        if row is None:
             return
-        known.status = worse(known.status, row.status)
-        known.duration += row.duration
-        if row.status == known.status and row.message:
-            known.message, known.evidence, known.evidence_total = (
-                row.message,
-                row.evidence,
-                row.evidence_total,
-            )
+        values = (row.account, row.host, row.check, row.status)
+        report.user_properties.extend(zip(JUNIT_PROPERTIES, values, strict=True))
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
         """A worker that went down with an error leaves the run incomplete."""
         if error:
-            self.problems.append(f"worker {getattr(node, 'gateway', node)!s} went down: {error}")
+            name = getattr(getattr(node, "gateway", None), "id", None) or node
+            self.problems.append(f"xdist worker {name} went down: {error}")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_handlecrashitem(self, crashitem: str, report: pytest.TestReport, sched: Any) -> None:
         self.problems.append(f"a worker crashed while running {crashitem}")
 
-    @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+    def _account_run(
+        self,
+        target: Target,
+        rows: list[ResultRow],
+        problems: list[str],
+        finished: dt.datetime,
+        in_progress: bool = False,
+    ) -> AccountRun:
+        seen = {r.check for r in rows}
+        for spec in CHECKS:
+            if spec.id in seen:
+                continue
+            rows.append(
+                ResultRow(
+                    account=target.account.name,
+                    host=target.host,
+                    ops_host=target.ops_host,
+                    check=spec.id,
+                    phase=spec.phase,
+                    section=spec.section,
+                    title=spec.title,
+                    status=NOT_RUN,
+                    message=(
+                        "not run yet: the run is under way"
+                        if in_progress
+                        else "not run: no test for this check was collected or finished in this run"
+                    ),
+                    required=reached(self.plan.phase, spec.phase),
+                )
+            )
+        return AccountRun(
+            account=target.account.name,
+            host=target.host,
+            ops_host=target.ops_host,
+            phase=self.plan.phase,
+            site=str(self.plan.site.path),
+            site_name=self.plan.site.name,
+            rows=rows,
+            complete=not problems,
+            started=self.started,
+            finished=finished,
+            plugin_version=__version__,
+            user=self.user,
+            problems=problems,
+            waivers=waiver_summary(self.waivers, target.account.name, rows, self.run_date),
+            in_progress=in_progress,
+        )
+
+    def account_runs(self, exitstatus: int) -> list[AccountRun]:
+        """Each account's run as it ends: rows merged, waivers applied, checks without a test
+        added as not-run, and the reasons the run is incomplete."""
         interrupted = exitstatus in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.INTERNAL_ERROR)
         problems = list(self.problems)
         if interrupted:
             problems.insert(0, f"the run was interrupted (pytest exit status {int(exitstatus)})")
         finished = dt.datetime.now(dt.UTC)
+        runs = []
         for target in self.plan.targets:
-            rows = [r for r in self.rows.values() if r.account == target.account.name]
-            seen = {r.check for r in rows}
-            for spec in CHECKS:
-                if spec.id in seen:
-                    continue
-                rows.append(
-                    ResultRow(
-                        account=target.account.name,
-                        host=target.host,
-                        ops_host=target.ops_host,
-                        check=spec.id,
-                        phase=spec.phase,
-                        section=spec.section,
-                        title=spec.title,
-                        status=NOT_RUN,
-                        message="not run: no test for this check was collected or finished in this run",
-                        required=reached(self.plan.phase, spec.phase),
-                    )
-                )
-            account_run = AccountRun(
-                account=target.account.name,
-                host=target.host,
-                ops_host=target.ops_host,
-                phase=self.plan.phase,
-                site=str(self.plan.site.path),
-                rows=rows,
-                complete=not problems,
-                started=self.started,
-                finished=finished,
-                plugin_version=__version__,
-                user=f"{getpass.getuser()}@{socket.gethostname()}",
-                problems=problems,
-            )
-            self.written.append(write_account_reports(account_run, self.plan.reports_dir))
+            rows = [
+                apply_waiver(copy.copy(r), self.waivers, self.run_date)
+                for r in self.rows.values()
+                if r.account == target.account.name
+            ]
+            runs.append(self._account_run(target, rows, problems, finished))
+        return runs
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        for run in self.account_runs(exitstatus):
+            self.written.append(write_account_reports(run, self.plan.reports_dir))
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.written:
             return
         terminalreporter.section("mucverify")
         for folder in self.written:
-            summary = json.loads((folder / "results.json").read_text())
+            summary = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+            waived = summary["counts"].get(WAIVED, 0)
             terminalreporter.write_line(
                 f"{summary['account']} on {summary['host']} ({summary['phase']}): {summary['verdict']}"
-                f"  -> {folder / 'certification.html'}"
+                + (f" ({waived} waived)" if waived else "")
+                + f"  -> {folder / 'certification.html'}"
             )
 
 
-__all__ = ["ERROR", "RunRecorder"]
+__all__ = ["ERROR", "JUNIT_PROPERTIES", "RUN_DATE_INPUT", "RunRecorder"]

@@ -38,6 +38,12 @@ class ResultRow:
     nodeid: str = ""
     required: bool = True
     """whether the claimed phase needs this check (checks of later phases are not)."""
+    waiver: dict[str, Any] | None = None
+    """the waiver entry that matches this row's failure: ``state`` "valid" (the row is waived)
+    or "expired" (it covers nothing and the row keeps its status); see report/waivers.py."""
+    figures: list[dict[str, str]] = field(default_factory=list)
+    """inline figures (QC1 plots): ``{"title", "mime": "image/svg+xml"|"image/png", "data"}``,
+    data base64-encoded; the certification report embeds them as data: URIs."""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -52,6 +58,12 @@ class ResultRow:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResultRow:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+OK_STATUSES = (PASSED, WAIVED, NOT_APPLICABLE)
+"""statuses that do not stand in the way of READY (for a required check)."""
+BAD_STATUSES = (FAILED, ERROR)
+"""statuses of a check that ran and found something wrong (or could not decide)."""
 
 
 def worse(a: str, b: str) -> str:

@@ -1,0 +1,63 @@
+"""pytest-html integration: account, check and status columns, and a verdict per account.
+
+pytest-html writes one report per run (``--html``); the per-account certification reports are
+ours. This class is registered only when pytest-html is installed and loaded: its hooks do not
+exist otherwise, and pluggy would refuse them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from markupsafe import escape
+
+from .recorder import RunRecorder
+from .rows import counts
+
+COLUMNS = (("account", "Account"), ("check", "Check"), ("checkStatus", "Status"))
+VERDICT_COLOURS = {"READY": "#2e7d32", "NOT READY": "#c62828", "INCOMPLETE": "#ef6c00"}
+
+
+class HtmlReportColumns:
+    """Registered as ``mucverify-html`` on the controller when ``pluginmanager.hasplugin("html")``."""
+
+    def __init__(self, recorder: RunRecorder) -> None:
+        self.recorder = recorder
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        """Account, check id and mucverify status after pytest's own result."""
+        for offset, (key, title) in enumerate(COLUMNS, start=1):
+            cells.insert(offset, f'<th class="sortable" data-column-type="{key}">{title}</th>')
+
+    def pytest_html_results_table_row(self, report: pytest.TestReport, cells: list[str]) -> None:
+        """The same account, check and status as results.json and the JUnit properties."""
+        row = self.recorder.effective_row(report.nodeid)
+        values = ("", "", "") if row is None else (row.account, row.check, row.status)
+        for offset, ((key, _), value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
+            cells.insert(offset, f'<td class="col-{key}">{escape(value)}</td>')
+
+    def pytest_html_results_summary(
+        self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
+    ) -> None:
+        """One line per account: verdict, counts, and where its certification report is."""
+        runs = self.recorder.account_runs(int(session.exitstatus))
+        for run in runs:
+            result = run.summary()
+            tally = ", ".join(f"{n} {s}" for s, n in counts(run.rows).items() if n)
+            folder = self.recorder.plan.reports_dir / run.account / run.host
+            colour = VERDICT_COLOURS.get(str(result["verdict"]), "#555")
+            prefix.append(
+                f'<p class="mucverify-verdict">{escape(run.account)} on {escape(run.host)} '
+                f"({escape(run.phase)}): "
+                f'<b style="color:{colour}">{escape(result["verdict"])}</b> &middot; '
+                f"{escape(tally)} &middot; "
+                f'<a href="{escape((folder / "certification.html").as_uri())}">certification report</a></p>'
+            )
+
+
+def register(config: pytest.Config, recorder: RunRecorder) -> None:
+    """Add the columns and summary when pytest-html is there (and not disabled with -p no:html)."""
+    if config.pluginmanager.hasplugin("html"):
+        config.pluginmanager.register(HtmlReportColumns(recorder), "mucverify-html")
+
+
+__all__ = ["HtmlReportColumns", "register"]
