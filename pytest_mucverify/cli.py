@@ -43,20 +43,21 @@ def _faults(args: argparse.Namespace) -> int:
     return 0
 
 
-def _passthrough(name: str) -> Callable[[argparse.Namespace], int]:
-    """Subcommands with their own argument parser, handed the rest of the command line."""
+def _tool(name: str) -> Callable[[Sequence[str]], int]:
+    """Subcommands with their own argument parser (and --help), handed the rest of the line."""
+    from . import crontab_lint, qc1tools
+    from .report import signoff
 
-    def run(args: argparse.Namespace) -> int:
-        from . import crontab_lint, qc1tools
+    tools: dict[str, Callable[[Sequence[str]], int]] = {
+        "qc1": qc1tools.qc1_main,
+        "compare-qc1": qc1tools.compare_main,
+        "crontab-lint": crontab_lint.main,
+        "signoff": signoff.main,
+    }
+    return tools[name]
 
-        tool = {
-            "qc1": qc1tools.qc1_main,
-            "compare-qc1": qc1tools.compare_main,
-            "crontab-lint": crontab_lint.main,
-        }[name]
-        return tool(args.rest)
 
-    return run
+TOOLS = ("qc1", "compare-qc1", "crontab-lint", "signoff")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -86,16 +87,17 @@ def build_parser() -> argparse.ArgumentParser:
         ("qc1", "print the ESO QC keywords of FITS files as JSON"),
         ("compare-qc1", "compare QC1 parameters of old-blade and muc products"),
         ("crontab-lint", "check crontab files the way the blades' cron reads them"),
+        ("signoff", "fail-closed sign-off of every account's latest run"),
     ):
-        tool = commands.add_parser(name, help=help_text, add_help=False)
-        tool.add_argument("rest", nargs=argparse.REMAINDER)
-        tool.set_defaults(run=_passthrough(name))
-    commands.add_parser("faults", help="the catalogue of demo faults").set_defaults(run=_faults)
+        commands.add_parser(name, help=f"{help_text} (see: mucverify {name} --help)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words and words[0] in TOOLS:
+        return int(_tool(words[0])(words[1:]))
+    args = build_parser().parse_args(words)
     return int(args.run(args))
 
 
