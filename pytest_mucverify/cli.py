@@ -83,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_demo_site)
     commands.add_parser("checks", help="the catalogue of checks").set_defaults(run=_checks)
+    commands.add_parser("faults", help="the catalogue of demo faults").set_defaults(run=_faults)
     for name, help_text in (
         ("qc1", "print the ESO QC keywords of FITS files as JSON"),
         ("compare-qc1", "compare QC1 parameters of old-blade and muc products"),
