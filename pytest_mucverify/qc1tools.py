@@ -6,7 +6,6 @@ import argparse
 import json
 import math
 import sys
-import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from .dfos.qc1compare import (
     compare_qc1,
     tolerances_from,
 )
+from .tomlfile import read_toml
 
 
 def _json_value(value: object) -> Any:
@@ -68,9 +68,12 @@ def _tolerances(args: argparse.Namespace) -> Tolerances:
     default = Tolerance(args.rtol, args.atol)
     if not args.tolerances:
         return Tolerances(default)
-    data = tomllib.loads(Path(args.tolerances).read_text("utf-8"))
+    data = read_toml(Path(args.tolerances), "tolerance file", ValueError)
     table = data.get("tolerances", data)
-    loaded = tolerances_from(table, "tolerances")
+    try:
+        loaded = tolerances_from(table, "tolerances")
+    except ValueError as exc:
+        raise ValueError(f"{args.tolerances}: {exc}") from None
     return Tolerances(loaded.default if "default" in table else default, loaded.patterns)
 
 
@@ -113,8 +116,8 @@ def compare_main(argv: Sequence[str] | None = None) -> int:
             return 2
     try:
         tolerances = _tolerances(args)
-    except (OSError, ValueError, tomllib.TOMLDecodeError) as exc:
-        print(f"compare-qc1: {args.tolerances}: {exc}", file=sys.stderr)
+    except ValueError as exc:
+        print(f"compare-qc1: {exc}", file=sys.stderr)
         return 2
     old, new = _products(old_root), _products(new_root)
     if old_root.is_file() and new_root.is_file():

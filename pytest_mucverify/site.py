@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from typing import Any
 
 from .dfos.qc1compare import Tolerances, tolerances_from
 from .phases import PHASES
+from .tomlfile import read_toml
 
 DEFAULT_PHYSICAL_PREFIXES = ("/fujisan3", "/diska")
 DEFAULT_TIMEOUT_S = 30.0
@@ -123,17 +123,7 @@ class Site:
 
 def load_site(path: str | Path) -> Site:
     path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SiteError(f"{path}: cannot read the site file: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise SiteError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SiteError(f"{path}: not valid TOML: {exc}") from None
-    return _SiteReader(path).site(data)
+    return _SiteReader(path).site(read_toml(path, "site file", SiteError))
 
 
 class _SiteReader:

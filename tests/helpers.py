@@ -68,3 +68,10 @@ def verify(
         command, cwd=REPO, capture_output=True, text=True, timeout=timeout, env=env
     )
     return Verification(done.returncode, done.stdout + done.stderr, reports)
+
+
+def with_waivers(site: Path, text: str, name: str = "waivers.toml") -> Path:
+    """Name a waiver file with this text in the site file (``[site] waivers = ...``)."""
+    (site.parent / name).write_text(text)
+    site.write_text(site.read_text().replace("[site]\n", f'[site]\nwaivers = "{name}"\n', 1))
+    return site

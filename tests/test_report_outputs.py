@@ -17,7 +17,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from helpers import build_site, verify
+from helpers import build_site, verify, with_waivers
 
 from pytest_mucverify.catalogue import get_check
 from pytest_mucverify.checking import CheckFailed
@@ -47,8 +47,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
         nights=1,
         faults=("data-dir-not-sticky", "data-dir-foreign-owner"),
     )
-    (site.parent / "waivers.toml").write_text(WAIVER)
-    site.write_text(site.read_text().replace("[site]\n", '[site]\nwaivers = "waivers.toml"\n', 1))
+    with_waivers(site, WAIVER)
     done = verify(
         site,
         "giraffe",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import build_site, verify
+from helpers import build_site, verify, with_waivers
 
 from pytest_mucverify.catalogue import CHECKS
 from pytest_mucverify.phases import PHASES
@@ -71,8 +71,7 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         nights=1,
         faults=("data-dir-not-sticky", "data-dir-foreign-owner"),
     )
-    (site.parent / "waivers.toml").write_text(WAIVERS)
-    site.write_text(site.read_text().replace("[site]\n", '[site]\nwaivers = "waivers.toml"\n', 1))
+    with_waivers(site, WAIVERS)
     run = verify(site, "giraffe", folder, "-k", "disk or host")
     return run.results("giraffe")
 

@@ -60,15 +60,10 @@ def make_row(
     )
     if dropped:
         message = "; ".join([message, *dropped]) if message else "; ".join(dropped)
-    return ResultRow(
-        account=target.account.name,
-        host=target.host,
-        ops_host=target.ops_host,
-        check=spec.id,
-        phase=spec.phase,
-        section=spec.section,
-        title=spec.title,
-        status=status,
+    return ResultRow.for_check(
+        spec,
+        target,
+        status,
         message=message if when != "teardown" or not message else f"teardown: {message}",
         evidence=evidence,
         duration=duration,

@@ -126,15 +126,10 @@ class RunRecorder:
             if spec.id in seen:
                 continue
             rows.append(
-                ResultRow(
-                    account=target.account.name,
-                    host=target.host,
-                    ops_host=target.ops_host,
-                    check=spec.id,
-                    phase=spec.phase,
-                    section=spec.section,
-                    title=spec.title,
-                    status=NOT_RUN,
+                ResultRow.for_check(
+                    spec,
+                    target,
+                    NOT_RUN,
                     message=(
                         "not run yet: the run is under way"
                         if in_progress

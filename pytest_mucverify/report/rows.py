@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checking import EVIDENCE_CAP
+
+if TYPE_CHECKING:
+    from ..catalogue import CheckSpec
+    from ..runplan import Target
 
 PASSED = "passed"
 FAILED = "failed"
@@ -51,6 +55,21 @@ class ResultRow:
         self.evidence_total = max(self.evidence_total, len(self.evidence))
         if len(self.evidence) > EVIDENCE_CAP:
             self.evidence = self.evidence[:EVIDENCE_CAP]
+
+    @classmethod
+    def for_check(cls, spec: CheckSpec, target: Target, status: str, **fields: Any) -> ResultRow:
+        """A row of this catalogue check for this account and its blades."""
+        return cls(
+            account=target.account.name,
+            host=target.host,
+            ops_host=target.ops_host,
+            check=spec.id,
+            phase=spec.phase,
+            section=spec.section,
+            title=spec.title,
+            status=status,
+            **fields,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any
 
 from ..catalogue import CHECKS
 from ..site import Site
+from ..tomlfile import read_toml
 from .rows import BAD_STATUSES, NOT_RUN, WAIVED, ResultRow
 
 WAIVED_PREFIX = "waived: "
@@ -161,16 +161,7 @@ def waiver_summary(
 def load_waivers(path: Path, checks: Sequence[str] = (), accounts: Sequence[str] = ()) -> WaiverSet:
     """Read and check a waiver file; ``checks`` and ``accounts`` (when given) are the catalogue's
     check ids and the site's accounts, which every entry must match at least one of."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise WaiverError(f"{path}: cannot read the waiver file: {exc.strerror or exc}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise WaiverError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise WaiverError(f"{path}: not valid TOML: {exc}") from None
+    data = read_toml(path, "waiver file", WaiverError)
     unknown = sorted(set(data) - {"waiver"})
     if unknown:
         raise WaiverError(
