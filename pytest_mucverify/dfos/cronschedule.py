@@ -1,0 +1,75 @@
+"""When cron runs an entry: its start times and whether two entries run at the same times,
+through croniter on the parsed sets, never on crontab text (why: :mod:`.crontab`, "Differences
+from croniter")."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta
+
+from croniter import CroniterBadDateError, croniter
+
+from .cronrecords import CronEntry
+
+__all__ = ["croniter_arguments", "fire_times", "same_schedule"]
+
+
+def _field_expression(values: frozenset[int], low: int, high: int) -> str:
+    if values == frozenset(range(low, high + 1)):
+        return "*"
+    return ",".join(str(v) for v in sorted(values))
+
+
+def croniter_arguments(entry: CronEntry) -> tuple[str, bool]:
+    """The normalised expression and ``day_or`` that make croniter follow cron for ``entry``."""
+    minutes = _field_expression(entry.minutes, 0, 59)
+    hours = _field_expression(entry.hours, 0, 23)
+    months = _field_expression(entry.months, 1, 12)
+    days = _field_expression(entry.days, 1, 31)
+    weekdays = _field_expression(frozenset(d % 7 for d in entry.weekdays), 0, 6)
+    if entry.dom_star or entry.dow_star:
+        day_or = False  # cron: both day fields must match
+    else:
+        day_or = True  # cron: either day field matches; a full field makes every day match
+        if days == "*" or weekdays == "*":
+            days = weekdays = "*"
+    return f"{minutes} {hours} {days} {months} {weekdays}", day_or
+
+
+def fire_times(entry: CronEntry, start: datetime, end: datetime) -> list[datetime]:
+    """The times in ``[start, end)`` at which cron starts ``entry`` (croniter on the parsed
+    sets). Naive datetimes are the blade's wall clock; ``@reboot`` and never-firing schedules
+    give ``[]``. Cost grows with the number of runs (an every-minute entry over a week is 10080)."""
+    if entry.reboot or end <= start:
+        return []
+    if not all((entry.minutes, entry.hours, entry.days, entry.months, entry.weekdays)):
+        return []
+    expression, day_or = croniter_arguments(entry)
+    years = max(1, math.ceil((end - start).days / 365) + 1)
+    iterator = croniter(
+        expression,
+        start - timedelta(minutes=1),
+        day_or=day_or,
+        max_years_between_matches=years,
+    )
+    times: list[datetime] = []
+    while True:
+        try:
+            when = iterator.get_next(datetime)
+        except CroniterBadDateError:
+            break
+        if when >= end:
+            break
+        if when >= start:
+            times.append(when)
+    return times
+
+
+def same_schedule(a: CronEntry, b: CronEntry, start: datetime, days: int = 7) -> bool:
+    """Whether ``a`` and ``b`` run at the same times over ``days`` days from ``start`` (a week by
+    default: a monthly schedule needs a longer window). Two ``@reboot`` entries agree; an
+    ``@reboot`` never agrees with a timed entry."""
+    if a.reboot or b.reboot:
+        return a.reboot and b.reboot
+    end = start + timedelta(days=days)
+    return fire_times(a, start, end) == fire_times(b, start, end)
