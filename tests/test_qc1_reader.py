@@ -18,7 +18,7 @@ from astropy.io import fits
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_mucverify.dfos import qc1
+from pytest_mucverify.dfos import qc1cards
 from pytest_mucverify.dfos.qc1 import (
     Qc1CardError,
     Qc1Result,
@@ -661,7 +661,7 @@ def test_simple_cards_never_reach_astropy(monkeypatch: pytest.MonkeyPatch) -> No
     def no_astropy(image: str) -> Any:
         raise AssertionError(f"astropy asked for {image!r}")
 
-    monkeypatch.setattr(qc1, "_astropy_card", no_astropy)
+    monkeypatch.setattr(qc1cards, "_astropy_card", no_astropy)
     data = cards(
         "HIERARCH ESO QC A = 5",
         "HIERARCH ESO QC B = -1.25E-03 / [ADU] comment with 'quotes' and = signs",
