@@ -240,3 +240,14 @@ def test_after_the_switch_dfosrc_muc_may_be_gone(tmp_path: Path) -> None:
     row = next(r for r in stale.results("giraffe")["checks"] if r["check"] == "rc.switched")
     assert row["status"] == "failed"
     assert row["evidence"] == ["DFO_SPARE=/diska/data/giraffe/spare  physical prefix /diska"]
+
+
+def test_the_readme_command_runs_on_the_built_in_demo(tmp_path: Path) -> None:
+    done = run_pytest(
+        "--account=giraffe", "--host=muc02", "--site=demo", "-n", "2", f"--reports-dir={tmp_path}"
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
+    results = json.loads((tmp_path / "giraffe" / "muc02" / "results.json").read_text())
+    assert results["verdict"] == "READY"
+    assert (tmp_path / "giraffe" / "muc02" / "certification.html").is_file()
+    assert "giraffe on muc02 (operational): READY" in done.stdout
