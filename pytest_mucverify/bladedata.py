@@ -51,6 +51,8 @@ class BladeData:
     def __init__(self, blade: Blade, directory: Callable[[str], str]) -> None:
         self.blade = blade
         self.directory = directory
+        self._calib_abs: dict[dt.date, frozenset[str]] = {}
+        self._products: dict[dt.date, tuple[dict[tuple[str, str], Product], list[str]]] = {}
 
     def read(self, paths: list[str]) -> list[tuple[str, bytes]]:
         contents, problems = self.blade.read_many(paths)
@@ -89,17 +91,27 @@ class BladeData:
             for path, data in self.ab_files_of_night(night, active_only)
         ]
 
-    def calib_abs(self, night: dt.date) -> dict[str, AssociationBlock]:
-        """The night's CALIB ABs the pipeline processed, by AB name (the active copy wins)."""
-        found: dict[str, AssociationBlock] = {}
-        for path, ab in self.abs_of_night(night):
-            if ab.value("DPR_CATG") == "CALIB" and ab.value("PROCESS_STATUS") != "FAILED":
-                found.setdefault(ab.value("AB_NAME") or posixpath.basename(path), ab)
-        return found
+    def calib_abs(self, night: dt.date) -> frozenset[str]:
+        """The names of the night's CALIB ABs the pipeline processed (kept: several QC1 checks
+        ask for the same night)."""
+        if night not in self._calib_abs:
+            self._calib_abs[night] = frozenset(
+                ab.value("AB_NAME") or posixpath.basename(path)
+                for path, ab in self.abs_of_night(night)
+                if ab.value("DPR_CATG") == "CALIB" and ab.value("PROCESS_STATUS") != "FAILED"
+            )
+        return self._calib_abs[night]
 
     def products_of_night(self, night: dt.date) -> tuple[dict[tuple[str, str], Product], list[str]]:
         """Products by (AB name, PRO.CATG), from DFS_PRODUCT/<RAW_TYPE>/<night> and, after
-        moveProducts, DFO_CAL_DIR/<night> (``.hdr`` after cleanup); and what could not be read."""
+        moveProducts, DFO_CAL_DIR/<night> (``.hdr`` after cleanup); and what could not be read.
+        Read once per night and kept: only the QC1 values stay, not the headers."""
+        if night not in self._products:
+            self._products[night] = self._read_products(night)
+        products, problems = self._products[night]
+        return products, list(problems)
+
+    def _read_products(self, night: dt.date) -> tuple[dict[tuple[str, str], Product], list[str]]:
         product_root = self.directory("DFS_PRODUCT")
         folders = [
             f"{product_root}/{name}/{night}"
