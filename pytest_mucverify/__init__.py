@@ -4,6 +4,25 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .checking import CheckFailed, check, not_applicable, require, require_none
+from .checking import (
+    CheckFailed,
+    check,
+    examined,
+    not_applicable,
+    note,
+    nothing_to_compare,
+    require,
+    require_none,
+)
 
-__all__ = ["CheckFailed", "__version__", "check", "not_applicable", "require", "require_none"]
+__all__ = [
+    "CheckFailed",
+    "__version__",
+    "check",
+    "examined",
+    "not_applicable",
+    "note",
+    "nothing_to_compare",
+    "require",
+    "require_none",
+]

@@ -15,6 +15,7 @@ from .blade import Blade, BladeError
 from .dfos.ab import AssociationBlock, parse_ab
 from .dfos.fitscards import card_values
 from .dfos.layout import is_fits
+from .dfos.placement import night_of
 from .dfos.qc1 import Qc1Value, qc1_from_header_bytes
 from .dfos.scores import ScoreFile, parse_scores
 
@@ -62,15 +63,39 @@ class BladeData:
             raise BladeError(f"{self.blade.name}:{path}: {reason}{more}")
         return [(path, contents[path]) for path in paths]
 
+    def read_each(self, paths: list[str]) -> tuple[list[tuple[str, bytes]], list[str]]:
+        """The files that could be read, and a problem naming each one that could not."""
+        contents, problems = self.blade.read_many(paths)
+        found = [(path, contents[path]) for path in paths if path in contents]
+        return found, [f"{self.blade.name}:{path}: {reason}" for path, reason in problems.items()]
+
     def names(self, folder: str, keep: Callable[[str], bool]) -> list[str]:
+        """Files (and links, which the tools follow) of a folder whose names ``keep`` wants."""
         listed = self.blade.list_names(folder, missing_ok=True)
-        return sorted(f"{folder}/{name}" for name, kind in listed if kind == "f" and keep(name))
+        return sorted(
+            f"{folder}/{name}" for name, kind in listed if kind in ("f", "l") and keep(name)
+        )
 
     @cached_property
     def active_ab_files(self) -> list[tuple[str, bytes, str]]:
-        """(path, content, DATE) of every active AB; a handful at a time, so kept."""
+        """(path, content, DATE) of every active AB that could be read; a handful at a time, so
+        kept. DATE is "" where the AB names no readable date."""
+        found, _ = self.active_abs_read
+        return [(path, data, _ab_date(data)) for path, data in found]
+
+    @cached_property
+    def active_abs_read(self) -> tuple[list[tuple[str, bytes]], list[str]]:
         paths = self.names(self.directory("DFO_AB_DIR"), lambda name: name.endswith(".ab"))
-        return [(path, data, _ab_date(data)) for path, data in self.read(paths)]
+        return self.read_each(paths)
+
+    def archived_ab_folders(self) -> list[str]:
+        """The date folders of DFO_LOG_DIR, where moveProducts archives a night's ABs."""
+        logs = self.directory("DFO_LOG_DIR")
+        return sorted(
+            f"{logs}/{name}"
+            for name, kind in self.blade.list_names(logs, missing_ok=True)
+            if kind in ("d", "l") and night_of(name) is not None
+        )
 
     def ab_files_of_night(
         self, night: dt.date, active_only: bool = False

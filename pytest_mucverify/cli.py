@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +22,7 @@ def _demo_site(args: argparse.Namespace) -> int:
             nights=args.nights,
             phase=args.phase,
             faults=tuple(args.fault),
+            today=args.today,
         )
         site = build_demo_site(Path(args.dir), options)
     except (ValueError, KeyError, FileExistsError, PermissionError) as exc:
@@ -28,6 +30,13 @@ def _demo_site(args: argparse.Namespace) -> int:
         return 2
     print(site)
     return 0
+
+
+def _day(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date YYYY-MM-DD") from None
 
 
 def _checks(args: argparse.Namespace) -> int:
@@ -77,6 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument(
         "--phase", choices=PHASES, default="operational", help="phase the accounts have reached"
+    )
+    demo.add_argument(
+        "--today",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="build the site as of this day of its calendar: it holds the nights before it"
+        " (default: the day the phase typically stands at)",
     )
     demo.add_argument(
         "--fault", action="append", default=[], metavar="ID", help="inject a catalogued fault"

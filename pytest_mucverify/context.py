@@ -3,18 +3,21 @@ tools get there. One per account and worker; expensive answers are computed once
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from dataclasses import replace
 from functools import cached_property
 
 from .blade import Blade, BladeError, FileStat, SourcedEnvironment, TreeListing
 from .bladedata import BladeData
+from .checking import not_applicable, nothing_to_compare
 from .dfos.abpaths import AbPathRules
 from .dfos.crontab import Crontab, parse_crontab
 from .dfos.layout import DATA_DIRECTORIES, data_root
 from .phases import reached
 from .runplan import RunPlan, Target
 from .site import Account, Site
+from .timeline import NightRoles, night_roles
 
 
 class AccountUnderTest:
@@ -35,6 +38,18 @@ class AccountUnderTest:
         return (
             f"AccountUnderTest({self.name!r}, {self.ops.name}->{self.muc.name}, phase={self.phase})"
         )
+
+    def roles(self, night: dt.date) -> NightRoles:
+        """Which blade the site's dates say has processed the night."""
+        return night_roles(self.spec, self.phase, night, self.plan.today)
+
+    def nothing_of_night_on_muc(self, night: dt.date, what: str, looked: list[str]) -> None:
+        """The muc holds nothing of the night: not applicable when the site's dates say the muc
+        does not process it; otherwise the check fails, saying where it looked."""
+        reason = self.roles(night).muc
+        if reason:
+            not_applicable(reason)
+        nothing_to_compare(f"{what} on {self.muc.name}, which processes {night}", looked)
 
     def home_file(self, name: str) -> str:
         return f"{self.spec.home.rstrip('/')}/{name}"

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 
 from .catalogue import get_check
-from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed
+from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
 from .phases import reached
 from .report import htmlreport
 from .report.outcome import ROW_PROPERTY, make_row
-from .report.recorder import RUN_DATE_INPUT, RunRecorder
+from .report.recorder import DESELECTED_OUTPUT, RUN_DATE_INPUT, RunRecorder, partial_reasons
 from .report.waivers import WaiverError, WaiverSet, site_waivers
 from .runplan import (
     DEFAULT_PHASE,
@@ -31,6 +31,7 @@ from .runplan import (
     HELP_PHASE,
     HELP_REPORTS_DIR,
     HELP_SITE,
+    HELP_TODAY,
     RunPlan,
     UsageProblem,
     make_plan,
@@ -40,8 +41,10 @@ from .site import SiteError, load_site
 PLAN_KEY = pytest.StashKey[RunPlan]()
 CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
 WAIVERS_KEY = pytest.StashKey[tuple[WaiverSet, dt.date]]()
+DESELECTED_KEY = pytest.StashKey[int]()
 MARKER = "mucverify_check"
 SHOWN_EVIDENCE = 10
+SUITES = Path(__file__).resolve().parents[1] / "suites"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -59,7 +62,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--reports-dir", metavar="DIR", help=HELP_REPORTS_DIR + " [ini mucverify_reports_dir]"
     )
     group.addoption("--dates", metavar="FROM..TO", help=HELP_DATES)
+    group.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help=HELP_TODAY + " [ini mucverify_today, env MUCVERIFY_TODAY]",
+    )
     parser.addini("mucverify_site", HELP_SITE)
+    parser.addini("mucverify_today", HELP_TODAY)
     parser.addini("mucverify_phase", HELP_PHASE)
     parser.addini("mucverify_reports_dir", HELP_REPORTS_DIR)
 
@@ -110,6 +119,7 @@ def _load_plan(config: pytest.Config) -> RunPlan:
         phase,
         reports if reports.is_absolute() else Path(config.invocation_params.dir) / reports,
         config.getoption("dates"),
+        _setting(config, "today", "mucverify_today", "MUCVERIFY_TODAY", None),
     )
 
 
@@ -129,13 +139,32 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONTEXTS_KEY] = {}
     workerinput = getattr(config, "workerinput", None)
     if workerinput is None:
-        recorder = RunRecorder(plan, waivers)
+        recorder = RunRecorder(
+            plan,
+            waivers,
+            partial=partial_reasons(config, SUITES),
+            collect_only=bool(config.option.collectonly),
+        )
         config.stash[WAIVERS_KEY] = (waivers, recorder.run_date)
         config.pluginmanager.register(recorder, "mucverify-recorder")
         htmlreport.register(config, recorder)
     else:  # an xdist worker judges the waivers that keep a check from running by the same day
         day = workerinput.get(RUN_DATE_INPUT) or dt.datetime.now(dt.UTC).date().isoformat()
         config.stash[WAIVERS_KEY] = (waivers, dt.date.fromisoformat(day))
+
+
+def pytest_deselected(items: list[pytest.Item]) -> None:
+    """Count the tests left out (-k, -m, --lf, --deselect): such a run is not a certification."""
+    if items:
+        config = items[0].config
+        config.stash[DESELECTED_KEY] = config.stash.get(DESELECTED_KEY, 0) + len(items)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker tells the controller how many tests it left out."""
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:
+        output[DESELECTED_OUTPUT] = session.config.stash.get(DESELECTED_KEY, 0)
 
 
 NO_WINDOW = "no-night-window"
@@ -180,9 +209,10 @@ def night(request: pytest.FixtureRequest) -> dt.date:
     """A night of the account's window."""
     value = str(request.param)
     if value == NO_WINDOW:
-        pytest.skip(
-            f"{NOT_RUN_PREFIX}no night window: set first_night/last_night in the site file or use --dates"
-        )
+        plan = request.config.stash[PLAN_KEY]
+        window = plan.target(str(request.node.callspec.params["account"])).window
+        why = (window.why_empty if window else "") or "the night window is empty"
+        pytest.skip(f"{NOT_RUN_PREFIX}no night to examine: {why}")
     return dt.date.fromisoformat(value)
 
 
@@ -207,6 +237,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Checks of later phases are not run; checks that do not fit the account do not apply;
     checks a valid waiver keeps from running (``runs = false``) are waived."""
+    start_record()
     check_id = _check_of(item)
     plan = item.config.stash.get(PLAN_KEY, None)
     if check_id is None or plan is None or not hasattr(item, "callspec"):
@@ -248,6 +279,7 @@ def pytest_runtest_makereport(
         call.excinfo,
         call.duration,
         item.nodeid,
+        take_record() if call.when == "call" else None,
     )
     report.user_properties.append((ROW_PROPERTY, row.to_dict()))
     if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):

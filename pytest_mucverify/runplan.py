@@ -13,13 +13,15 @@ from pathlib import Path
 
 from .phases import PHASES
 from .site import Account, Site
+from .timeline import NightWindow, dfos_today, night_window
 
 HELP_ACCOUNT = "instrument account to verify (repeatable or comma-separated; 'all' = every account of the site, or of --host)"
 HELP_HOST = "the new muc blade the account moves to (must match the site's placement)"
 HELP_OPS_HOST = "the old blade to compare with, overriding the site's"
 HELP_SITE = "site file (TOML), or 'demo' for the built-in simulated blade pair"
 HELP_PHASE = f"the migration phase the account claims to have reached: {', '.join(PHASES)}"
-HELP_DATES = "nights the per-night checks look at, FROM..TO (YYYY-MM-DD..YYYY-MM-DD); default: the site's first_night..last_night"
+HELP_DATES = "narrow the nights of the per-night checks to FROM..TO (YYYY-MM-DD..YYYY-MM-DD); default: the transition date to yesterday. A narrowed run is INCOMPLETE unless it covers what the phase requires"
+HELP_TODAY = "the run's TODAY (YYYY-MM-DD, the DFOS date still under autoDaily): its last examined night is the day before; default: the site's today, else the clock with the night boundary"
 HELP_REPORTS_DIR = "folder for reports/<account>/<host>/ (results.json, certification.html)"
 DEFAULT_PHASE = "operational"
 DEFAULT_REPORTS_DIR = "reports"
@@ -34,8 +36,16 @@ class Target:
     account: Account
     host: str
     ops_host: str
-    nights: tuple[dt.date, ...] = ()
-    """the night window of the per-night checks; empty when neither site nor --dates gives one."""
+    window: NightWindow | None = None
+    """the nights of the per-night checks, and what the phase requires of them."""
+
+    @property
+    def nights(self) -> tuple[dt.date, ...]:
+        return self.window.nights if self.window else ()
+
+    @property
+    def window_text(self) -> str:
+        return f"the window {self.window.describe()}" if self.window else "the run's window"
 
 
 @dataclass(frozen=True)
@@ -44,6 +54,7 @@ class RunPlan:
     targets: tuple[Target, ...]
     phase: str
     reports_dir: Path
+    today: dt.date = dt.date(1970, 1, 1)
 
     def target(self, account: str) -> Target:
         for target in self.targets:
@@ -74,11 +85,20 @@ def parse_dates(value: str) -> tuple[dt.date, dt.date]:
     return first, last
 
 
-def night_window(account: Account, dates: tuple[dt.date, dt.date] | None) -> tuple[dt.date, ...]:
-    first, last = dates or (account.first_night, account.last_night)
-    if first is None or last is None:
-        return ()
-    return tuple(first + dt.timedelta(days=n) for n in range((last - first).days + 1))
+def parse_today(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UsageProblem(f"--today={value}: use a date YYYY-MM-DD, e.g. 2013-02-25") from None
+
+
+def run_today(site: Site, today: str | None, now: dt.datetime | None = None) -> dt.date:
+    """--today, else the site's frozen today, else the clock's DFOS date."""
+    if today:
+        return parse_today(today)
+    if site.today is not None:
+        return site.today
+    return dfos_today(now or dt.datetime.now(dt.UTC), site.night_offset_hours)
 
 
 def make_plan(
@@ -89,6 +109,7 @@ def make_plan(
     phase: str,
     reports_dir: Path,
     dates: str | None = None,
+    today: str | None = None,
 ) -> RunPlan:
     if phase not in PHASES:
         raise UsageProblem(f"--phase={phase}: not a phase; use one of {', '.join(PHASES)}")
@@ -118,8 +139,14 @@ def make_plan(
                 )
             chosen.append(account)
     window = parse_dates(dates) if dates else None
+    day = run_today(site, today)
     targets = tuple(
-        Target(account=a, host=a.muc, ops_host=ops_host or a.ops, nights=night_window(a, window))
+        Target(
+            account=a,
+            host=a.muc,
+            ops_host=ops_host or a.ops,
+            window=night_window(a, phase, day, window),
+        )
         for a in sorted(chosen, key=lambda a: a.name)
     )
-    return RunPlan(site=site, targets=targets, phase=phase, reports_dir=reports_dir)
+    return RunPlan(site=site, targets=targets, phase=phase, reports_dir=reports_dir, today=day)

@@ -80,9 +80,9 @@ class Account:
     processqc: str | None = None
     transition_date: dt.date | None = None
     commissioning_date: dt.date | None = None
-    first_night: dt.date | None = None
-    last_night: dt.date | None = None
-    """the nights the per-night checks look at (``--dates`` overrides them)."""
+    switch_date: dt.date | None = None
+    """the day autoDaily moved to the muc (the plan's switch to operations): from then on the
+    old blade processes no new night."""
     carried: tuple[str, ...] = ()
     left_behind: tuple[str, ...] = ()
     """non-standard top-level directories of the old data disk: carried to the muc, or left."""
@@ -104,7 +104,10 @@ class Site:
     tolerances: Tolerances = field(default_factory=Tolerances)
     tool_versions: Mapping[str, str] = field(default_factory=dict)
     """the standard version of each DFOS tool (``[tool_versions] autoDaily = "2.1"``)."""
-    """QC1 comparison tolerances (``[tolerances]``: ``default`` and per-parameter patterns)."""
+    today: dt.date | None = None
+    """a frozen TODAY (a demo site, a replay); runs use the clock when it is None."""
+    night_offset_hours: float = 12.0
+    """DFO_OFFSET: the hour (UT) at which a night's date ends."""
 
     def account(self, name: str) -> Account:
         try:
@@ -232,6 +235,11 @@ class _SiteReader:
             name: self.account(name, spec, hosts) for name, spec in sorted(accounts_data.items())
         }
         waivers = self.opt_string(top, "waivers", "site.")
+        offset = top.get("night_offset_hours", 12.0)
+        if isinstance(offset, bool) or not isinstance(offset, int | float) or not 0 <= offset < 24:
+            raise self.fail(
+                "site.night_offset_hours", f"must be a number of hours 0..24, not {offset!r}"
+            )
         demo = top.get("demo", False)
         if not isinstance(demo, bool):
             raise self.fail("site.demo", "must be true or false")
@@ -245,6 +253,8 @@ class _SiteReader:
             waivers=self.folder(waivers) if waivers else None,
             tolerances=tolerances,
             tool_versions=self.versions(self.table(data, "tool_versions", "")),
+            today=self.opt_date(top, "today", "site."),
+            night_offset_hours=float(offset),
         )
 
     def host(self, name: str, spec: Any, default_timeout: float) -> Host:
@@ -309,12 +319,17 @@ class _SiteReader:
             "processqc",
             "transition_date",
             "commissioning_date",
-            "first_night",
-            "last_night",
+            "switch_date",
             "carried",
             "left_behind",
         }
         for key in spec:
+            if key in ("first_night", "last_night"):
+                raise self.fail(
+                    f"{where}{key}",
+                    "the night window is no longer fixed in the site: it runs from transition_date"
+                    " to yesterday (use --dates to narrow one run)",
+                )
             if key not in known:
                 raise self.fail(f"{where}{key}", f"unknown key (one of {', '.join(sorted(known))})")
         muc = self.string(spec, "muc", where)
@@ -347,10 +362,12 @@ class _SiteReader:
                 f"{where}commissioning_date",
                 f"{commissioning} is before the transition date {transition}",
             )
-        first = self.opt_date(spec, "first_night", where)
-        last = self.opt_date(spec, "last_night", where)
-        if first and last and last < first:
-            raise self.fail(f"{where}last_night", f"{last} is before first_night {first}")
+        switch = self.opt_date(spec, "switch_date", where)
+        before = commissioning or transition
+        if switch and before and switch < before:
+            raise self.fail(
+                f"{where}switch_date", f"{switch} is before the commissioning date {before}"
+            )
         carried = self.strings(spec, "carried", where, ())
         left_behind = self.strings(spec, "left_behind", where, ())
         for key, names in (("carried", carried), ("left_behind", left_behind)):
@@ -369,8 +386,7 @@ class _SiteReader:
             processqc=processqc,
             transition_date=transition,
             commissioning_date=commissioning,
-            first_night=first,
-            last_night=last,
+            switch_date=switch,
             carried=carried,
             left_behind=left_behind,
         )

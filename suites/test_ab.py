@@ -6,34 +6,91 @@ import datetime as dt
 import posixpath
 from collections import defaultdict
 
-from pytest_mucverify import check, not_applicable, require_none
+from pytest_mucverify import check, examined, note, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.abpaths import (
+    count_path_lines,
     header_instead,
     required_files,
     sof_outsiders,
 )
 
 
+def where_abs_of_night_lie(account: AccountUnderTest, night: dt.date) -> list[str]:
+    return [
+        f"{account.muc.name}:{account.directory('DFO_AB_DIR')} (active, by DATE)",
+        f"{account.muc.name}:{account.directory('DFO_LOG_DIR')}/{night} (archived)",
+    ]
+
+
 @check("ab.clean-paths")
 def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night: dt.date) -> None:
     ab_files = account.muc_data.ab_files_of_night(night)
     if not ab_files:
-        not_applicable(f"no AB of {night} on {account.muc.name}")
+        account.nothing_of_night_on_muc(
+            night, f"no AB of {night}", where_abs_of_night_lie(account, night)
+        )
     rules = account.ab_path_rules
+    examined("ABs", len(ab_files))
+    examined("path lines", sum(count_path_lines(data) for _, data in ab_files))
     require_none(
         (line for path, data in ab_files for line in rules.unclean_paths_of_file(data, path)),
         f"unclean paths in the ABs of {night}",
     )
 
 
+@check("ab.clean-paths")
+def test_every_ab_outside_the_window_is_clean(account: AccountUnderTest) -> None:
+    """Every AB on the muc is read: those of nights outside the run's window too, and active ABs
+    whose night cannot be told, which belong to no night's row."""
+    window = {str(night) for night in account.target.nights}
+    problems: list[str] = []
+    _, unreadable = account.muc_data.active_abs_read
+    problems += [f"{reason}  (an active AB that cannot be read)" for reason in unreadable]
+    outside = []
+    for path, data, date in account.muc_data.active_ab_files:
+        if not date:
+            problems.append(f"{path}: no readable DATE line: the AB belongs to no night")
+        if date not in window:
+            outside.append((path, data))
+    folders = [
+        folder
+        for folder in account.muc_data.archived_ab_folders()
+        if posixpath.basename(folder) not in window
+    ]
+    archived, unreadable = account.muc_data.read_each(
+        [
+            path
+            for folder in folders
+            for path in account.muc_data.names(folder, lambda name: name.endswith(".ab"))
+        ]
+    )
+    problems += [f"{reason}  (an archived AB that cannot be read)" for reason in unreadable]
+    outside += archived
+    rules = account.ab_path_rules
+    examined("AB folders listed", 1 + len(folders))
+    examined("ABs", len(outside))
+    examined("path lines", sum(count_path_lines(data) for _, data in outside))
+    note(f"{len(outside)} ABs of nights outside {account.target.window_text}")
+    problems += [line for path, data in outside for line in rules.unclean_paths_of_file(data, path)]
+    require_none(problems, "ABs outside the night window that are unclean or belong to no night")
+
+
 @check("ab.references-exist")
 def test_every_file_an_active_ab_names_is_on_the_muc(
     account: AccountUnderTest, night: dt.date
 ) -> None:
+    abs_of_night = account.muc_data.abs_of_night(night)
+    if not abs_of_night:
+        account.nothing_of_night_on_muc(
+            night, f"no AB of {night}", where_abs_of_night_lie(account, night)
+        )
+    examined("ABs of the night", len(abs_of_night))
     active = account.muc_data.abs_of_night(night, active_only=True)
     if not active:
-        not_applicable(f"no active AB of {night} on {account.muc.name}")
+        note(
+            f"all {len(abs_of_night)} ABs of {night} are archived: their inputs are gone by design"
+        )
     env = account.muc_env.variables
     vcal = posixpath.join(account.directory("DFO_CAL_DIR"), "VCAL") + "/"
     wanted: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
@@ -49,6 +106,8 @@ def test_every_file_an_active_ab_names_is_on_the_muc(
         f"{where}  {qualifier}  {path}  not under {vcal}"
         for where, qualifier, path in wanted.pop("(not under VCAL)", [])
     ]
+    examined("active ABs", len(active))
+    examined("files named", sum(len(needed) for needed in wanted.values()))
     for folder, needed in wanted.items():
         present = {e.path for e in account.listing(account.muc, folder, max_depth=1).entries}
         for where, qualifier, path in needed:
@@ -62,8 +121,12 @@ def test_every_file_an_active_ab_names_is_on_the_muc(
 def test_every_sof_frame_is_an_input_of_its_ab(account: AccountUnderTest, night: dt.date) -> None:
     abs_of_night = account.muc_data.abs_of_night(night)
     if not abs_of_night:
-        not_applicable(f"no AB of {night} on {account.muc.name}")
+        account.nothing_of_night_on_muc(
+            night, f"no AB of {night}", where_abs_of_night_lie(account, night)
+        )
     env = account.muc_env.variables
+    examined("ABs", len(abs_of_night))
+    examined("SOF frames", sum(len(ab.entries_of("SOF_CONTENT")) for _, ab in abs_of_night))
     require_none(
         (
             line

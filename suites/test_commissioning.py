@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from pytest_mucverify import check, not_applicable, require, require_none
+from pytest_mucverify import check, examined, not_applicable, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.phases import reached
 
@@ -27,14 +27,17 @@ def test_the_commissioning_date_is_untouched_on_the_muc(account: AccountUnderTes
         not_applicable(f"{account.name} is operational: the commissioning of {date} is behind it")
     ab_list = f"{account.directory('DFO_MON_DIR')}/AB_list_CALIB_{date}"
     problems = []
+    examined("AB lists looked at", 1)
     if account.muc.exists(ab_list):
         text = account.muc.read_text(ab_list)
+        examined("AB list lines", len(text.splitlines()))
         problems += [
             f"{ab_list} line {n}: {line.strip()}"
             for n, line in enumerate(text.splitlines(), 1)
             if re.search(r"\bDONE\b", line)
         ]
     on_muc = account.muc_data.ab_files_of_night(date)
+    examined("AB folders looked at", 2)
     problems += [f"{path}: an AB of {date} already on {account.muc.name}" for path, _ in on_muc]
     require_none(problems, f"traces of {date} that autoDaily -D would take as done")
 
@@ -46,6 +49,7 @@ def test_the_dfos_tools_are_standard_versions(account: AccountUnderTest) -> None
     bin_dir = account.directory("DFO_BIN_DIR")
     paths = [posixpath.join(bin_dir, tool) for tool in sorted(expected)]
     contents, unreadable = account.muc.read_many(paths)
+    examined("tools read", len(contents))
     problems = [f"{path}: {reason}" for path, reason in unreadable.items()]
     for path, data in contents.items():
         tool = posixpath.basename(path)

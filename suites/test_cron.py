@@ -5,13 +5,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pytest_mucverify import check, not_applicable, require, require_none
+from pytest_mucverify import check, examined, nothing_to_compare, require, require_none
 from pytest_mucverify.context import AccountUnderTest
-from pytest_mucverify.dfos.crontab import CronEntry, environment_for, program_of, same_schedule
+from pytest_mucverify.dfos.crontab import (
+    CronEntry,
+    Crontab,
+    environment_for,
+    program_of,
+    same_schedule,
+)
 from pytest_mucverify.dfos.vnc import display_number, displays_of, displays_used
 from pytest_mucverify.phases import reached
 
 WEEK_START = dt.datetime(2013, 2, 18)
+CRON_FEATURES = ("calchecker", "autodaily", "trendplotter", "vnc")
+"""an account with any of these runs DFOS tools from cron: its crontab cannot be empty."""
+
+
+def lines_of(crontab: Crontab) -> int:
+    return (
+        len(crontab.entries)
+        + len(crontab.environment)
+        + len(crontab.errors)
+        + len(crontab.commented_entries)
+    )
+
+
+def runs_from_cron(account: AccountUnderTest) -> list[str]:
+    return [feature for feature in CRON_FEATURES if account.spec.has(feature)]
 
 
 def runs(entry: CronEntry, tool: str) -> bool:
@@ -21,6 +42,15 @@ def runs(entry: CronEntry, tool: str) -> bool:
 
 @check("cron.syntax")
 def test_both_crontabs_parse_as_cron_reads_them(account: AccountUnderTest) -> None:
+    parsed = sum(lines_of(account.crontab(blade)) for blade in (account.muc, account.ops))
+    if not parsed and runs_from_cron(account):
+        nothing_to_compare(
+            f"both crontabs of {account.name} are empty, though it runs"
+            f" {', '.join(runs_from_cron(account))} from cron",
+            [f"crontab -l on {account.muc.name}", f"crontab -l on {account.ops.name}"],
+        )
+    examined("crontab lines", parsed)
+    examined("crontabs read", 2)
     errors = [
         f"{blade.name} crontab line {error.line}: {error.reason}  ({error.text.strip()})"
         for blade in (account.muc, account.ops)
@@ -32,8 +62,14 @@ def test_both_crontabs_parse_as_cron_reads_them(account: AccountUnderTest) -> No
 @check("cron.commands")
 def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None:
     crontab = account.crontab(account.muc)
-    if not crontab.entries:
-        not_applicable(f"{account.name} has no active cron line on {account.muc.name}")
+    if not crontab.entries and runs_from_cron(account):
+        nothing_to_compare(
+            f"no active cron line of {account.name} on {account.muc.name}, though it runs"
+            f" {', '.join(runs_from_cron(account))} from cron",
+            [f"crontab -l on {account.muc.name}"],
+        )
+    examined("crontabs read", 1)
+    examined("active cron lines", len(crontab.entries))
     missing = []
     for entry in crontab.entries:
         env = environment_for(crontab, entry, account.spec.home, account.name)
@@ -60,6 +96,9 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
 
 @check("cron.calchecker")
 def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> None:
+    for blade in (account.muc, account.ops):
+        examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
+    examined("crontabs read", 2)
     if reached(account.phase, "operational"):
         still = [e for e in account.crontab(account.ops).entries if runs(e, "calChecker")]
         require_none(
@@ -85,6 +124,9 @@ def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> 
 
 @check("cron.autodaily")
 def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest) -> None:
+    for blade in (account.muc, account.ops):
+        examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
+    examined("crontabs read", 2)
     muc = [e for e in account.crontab(account.muc).entries if runs(e, "autoDaily")]
     ops = [e for e in account.crontab(account.ops).entries if runs(e, "autoDaily")]
     shown = [f"{account.muc.name} line {e.line}: {e.text.strip()}" for e in muc]
@@ -129,7 +171,13 @@ def test_cron_jobs_use_the_accounts_own_vnc_displays(account: AccountUnderTest) 
         )
     ]
     if not used:
-        not_applicable(f"no cron job of {account.name} on {account.muc.name} uses a DISPLAY")
+        nothing_to_compare(
+            f"no cron job of {account.name} on {account.muc.name} uses a DISPLAY, though the"
+            " account has VNC displays (its keep-alive job at least)",
+            [f"crontab -l on {account.muc.name}"],
+        )
+    examined("cron lines", len(crontab.entries))
+    examined("DISPLAY settings", len(used))
     require_none(
         (
             f"line {entry.line}: DISPLAY={value}, not one of {account.name}'s :{own[0]}-:{own[-1]}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 
-from pytest_mucverify import check, require, require_none
+from pytest_mucverify import check, examined, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import (
     DATA_DIRECTORIES,
@@ -43,6 +43,7 @@ def expected_directories(account: AccountUnderTest) -> tuple[dict[str, str], lis
 @check("disk.standard-dirs")
 def test_the_standard_directories_exist_on_the_muc_data_disk(account: AccountUnderTest) -> None:
     wanted, problems = expected_directories(account)
+    examined("directories", len(wanted))
     for label, path in wanted.items():
         found = account.muc.stat(path)
         if found is None:
@@ -54,8 +55,10 @@ def test_the_standard_directories_exist_on_the_muc_data_disk(account: AccountUnd
 
 @check("disk.sticky-bit")
 def test_every_data_directory_has_the_sticky_bit(account: AccountUnderTest) -> None:
+    directories = account.data_directories()
+    examined("directories", len(directories))
     require_none(
-        (f"{d.path} mode {d.mode:o}" for d in account.data_directories() if not d.sticky),
+        (f"{d.path} mode {d.mode:o}" for d in directories if not d.sticky),
         "/data directories without the sticky bit",
     )
 
@@ -64,12 +67,10 @@ def test_every_data_directory_has_the_sticky_bit(account: AccountUnderTest) -> N
 def test_every_data_directory_belongs_to_the_account(account: AccountUnderTest) -> None:
     uid = account.muc.uid_of(account.name)
     require(uid is not None, f"{account.muc.name} knows no user {account.name}")
+    directories = account.data_directories()
+    examined("directories", len(directories))
     require_none(
-        (
-            f"{d.path} belongs to {d.owner} (uid {d.uid})"
-            for d in account.data_directories()
-            if d.uid != uid
-        ),
+        (f"{d.path} belongs to {d.owner} (uid {d.uid})" for d in directories if d.uid != uid),
         f"/data directories not owned by {account.name}",
     )
 
@@ -79,6 +80,7 @@ def test_the_data_disk_resolves_to_the_mucs_own_disk(account: AccountUnderTest) 
     prefixes = account.muc.host.disk_prefixes
     require(prefixes, f"the site file gives no disk_prefixes for {account.muc.name}")
     physical = account.muc.resolve(account.data_root)
+    examined("paths resolved", 1)
     on_own_disk = any(physical.startswith(prefix + "/") for prefix in prefixes)
     require(
         on_own_disk, f"{account.data_root} resolves to {physical}, not under {', '.join(prefixes)}"

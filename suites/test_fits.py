@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pytest_mucverify import check, not_applicable, require, require_none
+from pytest_mucverify import check, examined, note, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, FITS_SUFFIXES
 from pytest_mucverify.dfos.placement import stray_fits
@@ -20,21 +20,27 @@ def test_no_fits_file_strays_onto_the_muc(account: AccountUnderTest, variable: s
     assert transition is not None
     if variable == NON_STANDARD:
         folders = account.non_standard_folders(account.muc)
+        examined("data roots listed", 1)
         if not folders:
-            not_applicable(f"no non-standard directory on the {account.muc.name} data disk")
+            note(f"no non-standard directory on the {account.muc.name} data disk")
     else:
         folder = account.directory(variable)
+        examined("folders looked at", 1)
         if account.muc.stat(folder) is None:
-            not_applicable(f"{variable} ({folder}) does not exist on {account.muc.name}")
+            note(f"{folder} does not exist on {account.muc.name}: no FITS file can stray there")
+            return
         folders = [folder]
     errors: list[str] = []
     rule = None if variable == NON_STANDARD else variable
+    found = [
+        (folder, list(account.muc.find_files(folder, FITS_SUFFIXES, errors))) for folder in folders
+    ]
+    examined("folders scanned", len(found))
+    examined("FITS files found", sum(len(files) for _, files in found))
     strays = [
         (f"{folder}/{path}", size)
-        for folder in folders
-        for path, size in stray_fits(
-            rule, account.muc.find_files(folder, FITS_SUFFIXES, errors), transition
-        )
+        for folder, files in found
+        for path, size in stray_fits(rule, files, transition)
     ]
     require(not errors, f"parts of {variable} on {account.muc.name} could not be read", errors)
     total = sum(size for _, size in strays)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pytest_mucverify import check, require, require_none
+from pytest_mucverify import check, examined, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.condor import slot_names
 
@@ -16,18 +16,21 @@ def short(hostname: str) -> str:
 @check("host.is-muc")
 def test_the_new_blade_answers_as_the_muc(account: AccountUnderTest) -> None:
     name = short(account.muc.answer("hostname"))
+    examined("commands answered", 1)
     require(name == account.muc.name, f"the host reached as {account.muc.name} answers as {name!r}")
 
 
 @check("host.64bit")
 def test_the_muc_runs_a_64bit_os(account: AccountUnderTest) -> None:
     machine = account.muc.answer("uname", "-m")
+    examined("commands answered", 1)
     require(machine == "x86_64", f"uname -m on {account.muc.name} says {machine!r}, not x86_64")
 
 
 @check("host.cores")
 def test_the_muc_offers_at_least_12_cores(account: AccountUnderTest) -> None:
     answer = account.muc.answer("nproc")
+    examined("commands answered", 1)
     require(answer.isdigit(), f"nproc on {account.muc.name} answered {answer!r}")
     require(
         int(answer) >= MIN_CORES,
@@ -47,6 +50,7 @@ def test_condor_answers_with_the_configured_slots(account: AccountUnderTest) -> 
     )
     require(status.succeeded, f"condor_status failed on {account.muc.name}: {reason}")
     slots = slot_names(status.text)
+    examined("condor slots listed", len(slots))
     require(
         len(slots) == expected,
         f"condor lists {len(slots)} slots, the site expects {expected}",
@@ -57,6 +61,7 @@ def test_condor_answers_with_the_configured_slots(account: AccountUnderTest) -> 
 @check("host.ops-reachable")
 def test_the_old_blade_answers_as_itself(account: AccountUnderTest) -> None:
     name = short(account.ops.answer("hostname"))
+    examined("commands answered", 1)
     require(name == account.ops.name, f"the host reached as {account.ops.name} answers as {name!r}")
 
 
@@ -65,6 +70,7 @@ def test_both_blades_see_the_same_home(account: AccountUnderTest) -> None:
     differing = []
     for rc in (".dfosrc", ".qcrc"):
         path = account.home_file(rc)
+        examined("home files compared", 1)
         if account.muc.read_bytes(path) != account.ops.read_bytes(path):
             differing.append(f"{path} differs between {account.muc.name} and {account.ops.name}")
     require_none(differing, "home files differ between the blades: $HOME is not the shared one")

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from pytest_mucverify import check, not_applicable, require, require_none
+from pytest_mucverify import check, examined, note, nothing_to_compare, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from pytest_mucverify.dfos.migration import compare_files, exact_copy_expected
+from pytest_mucverify.dfos.placement import night_of
 
-INCREMENTAL_MONTHS = ("2012-12", *(f"2013-{month:02d}" for month in range(1, 13)))
+INCREMENTAL_FROM = dt.date(2012, 12, 1)
+"""muc_migrate -I copies the date folders of 2012-12 and after."""
 MIGRATED = [d.variable for d in DATA_DIRECTORIES if d.migrated]
 NON_STANDARD = "non-standard"
 CALIBRATION_MEMORY = (
@@ -19,6 +23,8 @@ CALIBRATION_MEMORY = (
     ("TMP_DIR", "CAL4CAL/PREVIOUS"),
     ("DFO_LST_DIR", "REPORT"),
 )
+ALWAYS_FILLED = ("DFO_LOG_DIR", "DFO_LST_DIR", "DFO_HDR_DIR", "DFO_PLT_DIR", "DFO_CAL_DIR")
+"""what every account that processes nights writes; an empty one on the old blade is a wrong path."""
 MEMORY_FOLDERS = {
     variable: tuple(sub for v, sub in CALIBRATION_MEMORY if v == variable)
     for variable, _ in CALIBRATION_MEMORY
@@ -27,31 +33,37 @@ MEMORY_FOLDERS = {
 
 @check("migration.incremental")
 @pytest.mark.parametrize("variable", INCREMENTAL_VARIABLES)
-@pytest.mark.parametrize("month", INCREMENTAL_MONTHS)
-def test_the_incremental_set_reached_the_muc(
-    account: AccountUnderTest, variable: str, month: str
-) -> None:
+def test_the_incremental_set_reached_the_muc(account: AccountUnderTest, variable: str) -> None:
+    """The date folders from 2012-12 on that the old blade holds (before the transition date,
+    from which the muc makes its own) are on the muc, same size, not older."""
     old_dir, new_dir = account.directory(variable, account.ops), account.directory(variable)
     old = account.complete_listing(account.ops, old_dir)
-
     transition = account.spec.transition_date
 
-    def in_month(path: str) -> bool:
+    def in_set(path: str) -> bool:
+        night = night_of(path.split("/", 1)[0])
         return (
-            path.startswith(month + "-")
+            night is not None
+            and night >= INCREMENTAL_FROM
+            and night < account.plan.today
             and "/" in path
             and not is_fits(path)
             and exact_copy_expected(path, transition)
         )
 
     shortfalls, compared = compare_files(
-        old.entries, account.listing(account.muc, new_dir).entries, in_month, not_older=True
+        old.entries, account.listing(account.muc, new_dir).entries, in_set, not_older=True
     )
     if not compared:
-        not_applicable(f"the old blade has no {month} files in {variable}")
+        nothing_to_compare(
+            f"the old blade holds no file of the incremental set ({INCREMENTAL_FROM} on) in {variable}",
+            [f"{account.ops.name}:{old_dir}"],
+        )
+    examined("files compared", compared)
+    examined("months", len({entry.path[:7] for entry in old.entries if in_set(entry.path)}))
     require_none(
         (f"{new_dir}/{s}" for s in shortfalls),
-        f"of {compared} files of {month} in {variable} not (fully) on the muc",
+        f"of {compared} files of the incremental set in {variable} not (fully) on the muc",
     )
 
 
@@ -76,8 +88,20 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
     shortfalls, compared = compare_files(
         old.entries, account.listing(account.muc, new_dir).entries, wanted
     )
+    files = sum(1 for entry in old.entries if entry.kind == "f")
+    if variable in ALWAYS_FILLED and not compared:
+        nothing_to_compare(
+            f"the old blade holds no file to migrate in {variable}, which every operational"
+            " account fills",
+            [f"{account.ops.name}:{old_dir}"],
+        )
+    examined("folders listed", 1)
+    examined("files on the old blade", files)
+    examined("files compared", compared)
     if not compared:
-        not_applicable(f"the old blade has nothing to migrate in {variable}")
+        note(
+            f"{files} files on the old blade, none that muc_migrate -A copies (FITS, calChecker memory, or the muc's own nights)"
+        )
     require_none(
         (f"{new_dir}/{s}" for s in shortfalls),
         f"of {compared} files of {variable} not (fully) on the muc",
@@ -87,9 +111,17 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
 def check_non_standard_folders(account: AccountUnderTest) -> None:
     """Non-standard top-level directories are the account's to carry or leave behind, by name."""
     folders = account.non_standard_folders(account.ops)
+    examined("data roots listed", 1)
+    examined("non-standard folders", len(folders))
+    names = {folder.rsplit("/", 1)[-1] for folder in folders}
+    lost = [
+        f"{name}: carried in the site file, but on neither data disk"
+        for name in account.spec.carried
+        if name not in names and not account.muc.exists(f"{account.data_root}/{name}")
+    ]
     if not folders:
-        not_applicable(f"no non-standard directory on the {account.ops.name} data disk")
-    undecided, short = [], []
+        note(f"no non-standard directory on the {account.ops.name} data disk")
+    undecided, short = lost, []
     for folder in folders:
         name = folder.rsplit("/", 1)[-1]
         listing = account.complete_listing(account.ops, folder)
@@ -102,9 +134,10 @@ def check_non_standard_folders(account: AccountUnderTest) -> None:
             )
             continue
         muc_folder = f"{account.data_root}/{name}"
-        shortfalls, _ = compare_files(
+        shortfalls, compared = compare_files(
             listing.entries, account.listing(account.muc, muc_folder).entries, lambda path: True
         )
+        examined("files compared", compared)
         short += [f"{muc_folder}/{s}" for s in shortfalls]
     require_none([*undecided, *short], "non-standard directories undecided or not carried")
 
@@ -117,14 +150,16 @@ def test_calcheckers_memory_is_on_the_muc(account: AccountUnderTest) -> None:
         if account.ops.stat(old_dir) is None:
             continue
         looked += 1
+        examined("memory folders", 1)
         new_dir = f"{account.directory(variable)}/{sub}"
         if account.muc.stat(new_dir) is None:
             problems.append(f"{new_dir}  missing on {account.muc.name}")
             continue
         old = account.complete_listing(account.ops, old_dir)
-        shortfalls, _ = compare_files(
+        shortfalls, compared = compare_files(
             old.entries, account.listing(account.muc, new_dir).entries, lambda path: True
         )
+        examined("files compared", compared)
         problems += [f"{new_dir}/{s}" for s in shortfalls]
     require(
         looked,

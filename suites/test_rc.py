@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pytest_mucverify import check, require, require_none
+from pytest_mucverify import check, examined, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.dbrc import hosts_named
 from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
@@ -13,6 +13,7 @@ from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
 @check("rc.muc-variables")
 def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -> None:
     sourced = account.muc_env
+    examined("variables defined", len(sourced.variables))
     require_none(
         (f"bash: {c}" for c in sourced.complaints),
         f"complaints while bash sourced {account.muc_rc}",
@@ -26,6 +27,7 @@ def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -
 @check("rc.no-physical-prefix")
 def test_no_rc_value_holds_a_physical_prefix_or_an_old_blade(account: AccountUnderTest) -> None:
     defined = defined_by_rc(account.muc_env.variables, account.environment(account.muc).variables)
+    examined("rc variables", len(defined))
     old_blades = {*account.site.old_blade_names, account.ops.name}
     require_none(
         leaks(defined, account.site.physical_prefixes, old_blades),
@@ -40,6 +42,7 @@ def test_qcrc_makes_the_cluster_roots_the_data_root_on_the_muc(account: AccountU
         name: env.get(name, "")
         for name in ("DFO_ROOT_DIR", "DFO_ROOT_DIR_FC", "DFO_ROOT_DIR_DISKA")
     }
+    examined("variables", sum(1 for value in values.values() if value))
     require(
         values["DFO_ROOT_DIR"] and len(set(values.values())) == 1,
         "DFO_ROOT_DIR_FC, DFO_ROOT_DIR_DISKA and DFO_ROOT_DIR differ on the muc",
@@ -50,6 +53,7 @@ def test_qcrc_makes_the_cluster_roots_the_data_root_on_the_muc(account: AccountU
 @check("rc.dbrc-hosts")
 def test_dbrc_names_the_muc_blades(account: AccountUnderTest) -> None:
     named = hosts_named(account.muc.read_text(account.home_file(".dbrc")))
+    examined("hosts named", len(named))
     require(any(h.is_muc for h in named), ".dbrc names no muc blade")
     require_none(
         (f".dbrc line {h.line}: names {h.host}" for h in named if not h.is_muc),
@@ -62,6 +66,7 @@ def test_dbrc_is_readable_by_its_owner_only(account: AccountUnderTest) -> None:
     found = account.muc.stat(account.home_file(".dbrc"))
     require(found is not None, f"{account.home_file('.dbrc')} does not exist")
     assert found is not None
+    examined("files", 1)
     require(found.mode & 0o777 == 0o600, f".dbrc has mode {found.mode & 0o777:03o}, not 600")
 
 
@@ -71,6 +76,7 @@ def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
         account.home_file(name) for name in (".dfosrc_old", ".dfosrc", ".dfosrc_muc")
     )
     require(account.muc.exists(old_rc), f"{old_rc} does not exist: the old .dfosrc was not kept")
+    examined("rc files", 2)
     if account.muc.exists(muc_rc):
         same = account.muc.read_bytes(muc_rc) == account.muc.read_bytes(rc)
         require(same, f"{muc_rc} is neither gone nor identical to {rc}: {rc} is not the muc one")
@@ -80,6 +86,7 @@ def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
         account.environment(account.muc, ".dfosrc").variables,
         account.environment(account.muc).variables,
     )
+    examined("rc variables", len(defined))
     old_disks = account.ops.host.disk_prefixes or account.site.physical_prefixes
     old_blades = {*account.site.old_blade_names, account.ops.name}
     require_none(leaks(defined, old_disks, old_blades), f"{rc} still holds the old blade's values")
@@ -102,6 +109,8 @@ def test_nothing_on_the_muc_calls_xv(account: AccountUnderTest) -> None:
     texts["crontab on " + account.muc.name] = "\n".join(
         e.text for e in account.crontab(account.muc).entries
     )
+    examined("files read", len(contents))
+    examined("lines read", sum(text.count("\n") + 1 for text in texts.values() if text))
     calls = [
         f"{where} line {text.count(chr(10), 0, match.start()) + 1}: {text.splitlines()[text.count(chr(10), 0, match.start())].strip()}"
         for where, text in texts.items()

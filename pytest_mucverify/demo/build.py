@@ -62,12 +62,14 @@ def _build_account(
     muc_disk = make_data_disk(muc_root, MUC_DISK, inst)
 
     nights = calendar.nights
-    for night in nights:
+    on_old = [n for n in nights if calendar.processed_on_old_blade(n)]
+    for night in on_old:
         write_headers(old_disk, inst, night)
-        write_processed_night(old_disk, inst, night, calendar.age(night, list(nights)), calendar)
+        write_processed_night(old_disk, inst, night, calendar.age(night, on_old), calendar)
+    for night in nights:
         done = not (phase == "commissioning" and night >= calendar.commissioning)
         (home / "monitor" / f"AB_list_CALIB_{night}").write_text(ab_list_text(inst, night, done))
-    write_calibration_memory(old_disk, inst, nights)
+    write_calibration_memory(old_disk, inst, tuple(on_old))
 
     _write_non_standard(old_disk)
     _migrate(old_disk, muc_disk, phase)
@@ -162,6 +164,8 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
         "demo = true",
         'physical_prefixes = ["/fujisan3", "/diska"]',
         "timeout = 20",
+        f"# the demo's data lie in {calendar.span[0]:%Y}: runs take this as TODAY unless --today says otherwise",
+        f"today = {calendar.today}",
         "",
         f"[hosts.{MUC}]",
         'url = "local://"',
@@ -197,7 +201,6 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
             f"commissioning_date = {calendar.commissioning}",
             f'carried = ["{CARRIED}"]',
             f'left_behind = ["{LEFT_BEHIND}"]',
-            f"first_night = {calendar.nights[0]}",
-            f"last_night = {calendar.nights[-1]}",
+            f"switch_date = {calendar.switch}",
         ]
     return "\n".join(lines) + "\n"

@@ -61,6 +61,10 @@ def _muc_disk(dest: Path, account: str) -> Path:
     return dest / "hosts" / MUC / MUC_DISK.strip("/") / "data" / account
 
 
+def _old_disk(dest: Path, account: str) -> Path:
+    return dest / "hosts" / INSTRUMENTS[account].ops / OLD_DISK.strip("/") / "data" / account
+
+
 def _hostname(host: str, answer: str) -> Callable[[Path, str, DemoOptions], None]:
     def apply(dest: Path, account: str, options: DemoOptions) -> None:
         _script(dest / "hosts" / host / "bin" / "hostname", f"echo {answer}\n")

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from astropy.io import fits
 from astropy.io.fits.verify import VerifyWarning
 
-from .faults import Fault, _edit, _muc_disk
+from .faults import Fault, _edit, _muc_disk, _old_disk
 from .fitsfile import BLOCK
 
 if TYPE_CHECKING:
@@ -21,9 +21,11 @@ Apply = Callable[[Path, str, "DemoOptions"], None]
 
 
 def _first_product(dest: Path, account: str, raw_type: str = "BIAS") -> Path:
-    """The muc's product of the first AB of its latest night (still in DFS_PRODUCT)."""
+    """The muc's product of the first AB of the latest night both blades processed (still in
+    DFS_PRODUCT)."""
     folder = _muc_disk(dest, account) / "product" / raw_type
-    found = sorted(folder.glob("*/r.*.fits"))
+    old = _old_disk(dest, account) / "product" / raw_type
+    found = sorted(p for p in folder.glob("*/r.*.fits") if (old / p.parent.name).is_dir())
     if not found:
         raise RuntimeError(f"no {raw_type} product on the muc to break")
     return found[-1]

@@ -135,6 +135,9 @@ class DemoOptions:
     nights: int = DEFAULT_NIGHTS
     phase: str = "operational"
     faults: tuple[str, ...] = ()
+    today: dt.date | None = None
+    """the day the site is built as of: it holds the nights before it. Default: the day the
+    phase is typically reached (see Calendar)."""
 
     def __post_init__(self) -> None:
         unknown = [a for a in self.accounts if a not in INSTRUMENTS]
@@ -152,11 +155,22 @@ class DemoOptions:
 
 @dataclass(frozen=True)
 class Calendar:
-    """The nights of the demo and the account's dates (the same for every demo account)."""
+    """The demo's days, the same for every demo account.
 
-    nights: tuple[dt.date, ...]
+    The calendar spans ``nights`` nights around the transition date; the commissioning date is
+    two nights after it and the switch to operations the night after that. A site is built as of
+    one day of it (TODAY) and holds the nights before that day. Unless a day is asked for, TODAY
+    is where the phase typically stands: the transition date before the pipeline phase, the day
+    after it in the pipeline and full-migration phases (the muc has processed the transition
+    night), the commissioning date while verifying, the day after it while commissioning, and the
+    day after the calendar's last night once operational (the last night is then the muc's alone).
+    """
+
+    span: tuple[dt.date, ...]
     transition: dt.date
     commissioning: dt.date
+    switch: dt.date
+    today: dt.date
     phase: str
     moved_after: int = 3
     cleaned_after: int = 10
@@ -164,22 +178,51 @@ class Calendar:
     @classmethod
     def for_options(cls, options: DemoOptions) -> Calendar:
         first = TRANSITION - dt.timedelta(days=options.nights // 2)
-        nights = tuple(first + dt.timedelta(days=i) for i in range(options.nights))
-        after = [n for n in nights if n >= TRANSITION]
-        commissioning = after[min(4, len(after) - 1)] if after else TRANSITION
-        return cls(nights, TRANSITION, commissioning, options.phase)
+        span = tuple(first + dt.timedelta(days=i) for i in range(options.nights))
+        after = [n for n in span if n >= TRANSITION]
+        commissioning = after[min(2, len(after) - 1)] if after else TRANSITION
+        switch = min(commissioning + dt.timedelta(days=1), span[-1])
+        today = options.today or cls.typical_today(options.phase, span, commissioning)
+        if not span[0] < today <= span[-1] + dt.timedelta(days=1):
+            raise ValueError(
+                f"the demo's calendar runs {span[0]}..{span[-1]}: build it as of a day from"
+                f" {span[0] + dt.timedelta(days=1)} to {span[-1] + dt.timedelta(days=1)}"
+            )
+        return cls(span, TRANSITION, commissioning, switch, today, options.phase)
+
+    @staticmethod
+    def typical_today(phase: str, span: tuple[dt.date, ...], commissioning: dt.date) -> dt.date:
+        day = dt.timedelta(days=1)
+        if reached(phase, "operational"):
+            return span[-1] + day
+        if reached(phase, "commissioning"):
+            return commissioning + day
+        if reached(phase, "verification"):
+            return commissioning
+        if reached(phase, "pipeline"):
+            return TRANSITION + day
+        return TRANSITION
+
+    @property
+    def nights(self) -> tuple[dt.date, ...]:
+        """The nights that have happened by TODAY."""
+        return tuple(night for night in self.span if night < self.today)
 
     def processed_on_muc(self, night: dt.date) -> bool:
         """Nights the muc has run the pipelines for, by the phase the site is in."""
-        if night < self.transition:
+        if night < self.transition or night >= self.today:
             return False
         if reached(self.phase, "operational"):
             return True
-        if reached(self.phase, "verification"):
-            return night < self.commissioning
         if reached(self.phase, "pipeline"):
-            return night == self.transition
+            return night < self.commissioning
         return False
+
+    def processed_on_old_blade(self, night: dt.date) -> bool:
+        """The old blade processes every night until the switch to operations."""
+        if night >= self.today:
+            return False
+        return not (reached(self.phase, "operational") and night >= self.switch)
 
     def age(self, night: dt.date, processed: list[dt.date]) -> int:
         """How many processed nights are newer than this one on that blade."""

@@ -102,6 +102,12 @@ _LONG_LINE = re.compile(rb"[^\n]{%d}" % (LINE_CAP + 1))
 _COLUMN = rb"[^\s#]\S*"
 
 
+def count_path_lines(data: bytes) -> int:
+    """How many lines of an AB name a path (RAWFILE, MCALIB, MASSOC, SOF_CONTENT, PRODUCTS,
+    PROD_PATH): what a clean-path check has looked at."""
+    return len(_PATH_QUALIFIER.findall(data))
+
+
 def _spellings(spec: str, env: Mapping[str, str]) -> list[bytes]:
     """Every way an AB may begin a path in the folder ``spec``: its value, ``$VAR``, ``${VAR}``."""
     variable, _, sub = spec.partition("/")

@@ -141,6 +141,21 @@ def compare_qc1(
     return found
 
 
+def largest_relative_difference(old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]) -> float:
+    """The largest relative difference of the float parameters both sides hold (-999 and NaN
+    aside): how close two products are, even when they agree within tolerance."""
+    largest = 0.0
+    for name in set(old) & set(new):
+        before, after = old[name], new[name]
+        if _kind(before) != "float" or _kind(after) != "float":
+            continue
+        assert isinstance(before, float) and isinstance(after, float)
+        if MISSING in (before, after) or math.isnan(before) or math.isnan(after):
+            continue
+        largest = max(largest, relative_difference(before, after))
+    return largest
+
+
 def tolerances_from(table: Mapping[str, object], where: str) -> Tolerances:
     """``{"default" = {rtol, atol}, "QC.*.RON.*" = {rtol = 1e-5}}`` -> Tolerances; ValueError names
     the pattern and the problem."""

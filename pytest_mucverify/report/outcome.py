@@ -8,12 +8,16 @@ import pytest
 
 from ..blade import BladeError
 from ..catalogue import CheckSpec
-from ..checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed
+from ..checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, Examined
 from .figures import clean_figures
 from .rows import ERROR, FAILED, NOT_APPLICABLE, NOT_RUN, PASSED, WAIVED, ResultRow
 from .waivers import WAIVED_PREFIX
 
 ROW_PROPERTY = "mucverify_row"
+UNEXAMINED = (
+    "nothing to compare: the check passed without recording anything it examined,"
+    " and a pass needs evidence"
+)
 
 
 def _first_line(text: str, limit: int = 400) -> str:
@@ -51,10 +55,17 @@ def make_row(
     excinfo: pytest.ExceptionInfo[BaseException] | None,
     duration: float,
     nodeid: str,
+    record: Examined | None = None,
 ) -> ResultRow:
     status, message, evidence = status_from_call(excinfo)
     if when != "call" and status == FAILED:
         status = ERROR  # an assertion in a fixture is a broken check, not a verdict
+    examined = dict(record.counts) if record is not None else {}
+    if status == PASSED:
+        if not examined:
+            status, message = FAILED, UNEXAMINED
+        elif record is not None and record.note:
+            message = record.note
     figures, dropped = clean_figures(
         getattr(excinfo.value, "figures", None) or () if excinfo is not None else ()
     )
@@ -70,4 +81,5 @@ def make_row(
         nodeid=nodeid,
         required=phase_required,
         figures=figures,
+        examined=examined,
     )

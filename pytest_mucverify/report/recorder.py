@@ -7,6 +7,7 @@ import datetime as dt
 import getpass
 import json
 import socket
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,19 +20,66 @@ from ..runplan import RunPlan, Target
 from .outcome import ROW_PROPERTY
 from .rows import ERROR, NOT_RUN, WAIVED, ResultRow, worse
 from .waivers import NO_WAIVERS, WaiverSet, apply_waiver, waiver_summary
-from .writer import AccountRun, write_account_reports
+from .writer import PARTIAL_PREFIX, AccountRun, restore_certification, write_account_reports
 
 RUN_DATE_INPUT = "mucverify_run_date"
 """workerinput key: the run date (UTC) the controller judges waivers by, so workers agree."""
-JUNIT_PROPERTIES = ("mucverify_account", "mucverify_host", "mucverify_check", "mucverify_status")
+JUNIT_PROPERTIES = (
+    "mucverify_account",
+    "mucverify_host",
+    "mucverify_check",
+    "mucverify_status",
+    "mucverify_examined",
+)
+
+
+DESELECTED_OUTPUT = "mucverify_deselected"
+"""workeroutput key: how many tests a worker deselected (-k, -m, --lf, --deselect)."""
+
+
+def partial_reasons(config: pytest.Config, suites: Path | None = None) -> list[str]:
+    """Why a run is not a full certification, from its command line: a selection of checks
+    (-k, -m, --lf, --deselect) or of tests (node ids, a single suite file)."""
+    reasons = []
+    option = config.option
+    if getattr(option, "keyword", ""):
+        reasons.append(f"-k {option.keyword!r} selected part of the checks")
+    if getattr(option, "markexpr", ""):
+        reasons.append(f"-m {option.markexpr!r} selected part of the checks")
+    if getattr(option, "lf", False):
+        reasons.append("--lf re-ran the last failures only")
+    if getattr(option, "deselect", None):
+        reasons.append(f"--deselect left out {len(option.deselect)} tests")
+    if getattr(option, "stepwise", False) or getattr(option, "stepwise_skip", False):
+        reasons.append("--stepwise stops at the first failure")
+    if getattr(option, "maxfail", 0):
+        reasons.append(f"--maxfail={option.maxfail} stops after {option.maxfail} failures")
+    for arg in config.args:
+        if "::" in arg:
+            reasons.append(f"{arg} names single tests")
+        elif suites is not None:
+            path = Path(config.invocation_params.dir, arg).resolve()
+            if path != suites.resolve() and not suites.resolve().is_relative_to(path):
+                reasons.append(f"{arg} is part of the verification suites only")
+    return reasons
 
 
 class RunRecorder:
     """Registered on the controller (or the only process without xdist)."""
 
-    def __init__(self, plan: RunPlan, waivers: WaiverSet = NO_WAIVERS) -> None:
+    def __init__(
+        self,
+        plan: RunPlan,
+        waivers: WaiverSet = NO_WAIVERS,
+        partial: Sequence[str] = (),
+        collect_only: bool = False,
+    ) -> None:
         self.plan = plan
         self.waivers = waivers
+        self.partial = list(partial)
+        self.collect_only = collect_only
+        self.placeholder_written = False
+        self.deselected = 0
         self.rows: dict[str, ResultRow] = {}
         self.problems: list[str] = []
         self.started = dt.datetime.now(dt.UTC)
@@ -51,10 +99,13 @@ class RunRecorder:
         """Replace each account's last results with a placeholder that says a run is under way:
         a run killed before it ends (a timeout, a lost blade) then leaves INCOMPLETE behind, not
         the previous run's verdict."""
+        if self.partial or self.collect_only:
+            return  # the last full certification stays where it is
         reason = (
             f"the run started at {self.started.isoformat(timespec='seconds')} has not finished: "
             "it is still running, or was killed before it could write its results"
         )
+        self.placeholder_written = True
         for target in self.plan.targets:
             write_account_reports(
                 self._account_run(target, [], [reason], self.started, in_progress=True),
@@ -85,6 +136,7 @@ class RunRecorder:
         else:
             known.status = worse(known.status, row.status)
             known.duration += row.duration
+            known.examined = known.examined or row.examined
             if row.status == known.status and row.message:
                 known.message, known.evidence, known.evidence_total = (
                     row.message,
@@ -99,12 +151,19 @@ class RunRecorder:
         row = self.effective_row(report.nodeid)
         if row is None:
             return
-        values = (row.account, row.host, row.check, row.status)
+        values = (row.account, row.host, row.check, row.status, row.examined_text)
         report.user_properties.extend(zip(JUNIT_PROPERTIES, values, strict=True))
+
+    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
+        """Tests left out without xdist (-k, -m, --lf): the run is partial."""
+        self.deselected += len(items)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:
-        """A worker that went down with an error leaves the run incomplete."""
+        """A worker that went down with an error leaves the run incomplete; one that left tests
+        out makes the run partial."""
+        output = getattr(node, "workeroutput", None) or {}
+        self.deselected = max(self.deselected, int(output.get(DESELECTED_OUTPUT, 0) or 0))
         if error:
             name = getattr(getattr(node, "gateway", None), "id", None) or node
             self.problems.append(f"xdist worker {name} went down: {error}")
@@ -154,7 +213,16 @@ class RunRecorder:
             problems=problems,
             waivers=waiver_summary(self.waivers, target.account.name, rows, self.run_date),
             in_progress=in_progress,
+            window=target.window.to_dict() if target.window else None,
+            window_gap=target.window.uncovered() if target.window else None,
+            partial=self.partial_now(),
         )
+
+    def partial_now(self) -> list[str]:
+        found = list(self.partial)
+        if self.deselected:
+            found.append(f"{self.deselected} tests were deselected")
+        return found
 
     def account_runs(self, exitstatus: int) -> list[AccountRun]:
         """Each account's run as it ends: rows merged, waivers applied, checks without a test
@@ -176,21 +244,31 @@ class RunRecorder:
 
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """Write each account's reports; --collect-only writes nothing, and a partial run writes
+        beside the certification, putting the last full one back if a placeholder stood there."""
+        if self.collect_only:
+            return
         for run in self.account_runs(exitstatus):
-            self.written.append(write_account_reports(run, self.plan.reports_dir))
+            folder = write_account_reports(run, self.plan.reports_dir)
+            if run.partial and self.placeholder_written:
+                restore_certification(folder)
+            self.written.append(folder)
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.written:
             return
         terminalreporter.section("mucverify")
+        prefix = PARTIAL_PREFIX if self.partial_now() else ""
         for folder in self.written:
-            summary = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+            summary = json.loads((folder / f"{prefix}results.json").read_text(encoding="utf-8"))
             waived = summary["counts"].get(WAIVED, 0)
             terminalreporter.write_line(
                 f"{summary['account']} on {summary['host']} ({summary['phase']}): {summary['verdict']}"
                 + (f" ({waived} waived)" if waived else "")
-                + f"  -> {folder / 'certification.html'}"
+                + f"  -> {folder / (prefix + 'certification.html')}"
             )
+            for reason in summary["verdict_reasons"][:3]:
+                terminalreporter.write_line(f"    {reason}")
 
 
 __all__ = ["ERROR", "JUNIT_PROPERTIES", "RUN_DATE_INPUT", "RunRecorder"]

@@ -45,6 +45,8 @@ class ResultRow:
     waiver: dict[str, Any] | None = None
     """the waiver entry that matches this row's failure: ``state`` "valid" (the row is waived)
     or "expired" (it covers nothing and the row keeps its status); see report/waivers.py."""
+    examined: dict[str, int] = field(default_factory=dict)
+    """what the check looked at, as counts ("ABs": 12, "paths": 340); every passed row has some."""
     figures: list[dict[str, str]] = field(default_factory=list)
     """inline figures (QC1 plots): ``{"title", "mime": "image/svg+xml"|"image/png", "data"}``,
     data base64-encoded; the certification report embeds them as data: URIs."""
@@ -74,9 +76,18 @@ class ResultRow:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @property
+    def examined_text(self) -> str:
+        return examined_text(self.examined)
+
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ResultRow:
         return cls(**{k: data[k] for k in cls.__dataclass_fields__ if k in data})
+
+
+def examined_text(examined: Mapping[str, int]) -> str:
+    """``549 products, 12,078 parameters``: what a row examined, for people."""
+    return ", ".join(f"{count:,} {what}" for what, count in examined.items())
 
 
 OK_STATUSES = (PASSED, WAIVED, NOT_APPLICABLE)

@@ -2,7 +2,7 @@
 
 Validation uses the ``jsonschema`` package when it is installed. Without it, a small validator
 of the keywords the schema uses (type, enum, const, required, properties, items, pattern,
-minimum, minLength, maxItems, $ref, allOf, oneOf, if/then) checks the same rules, so a reader
+minimum, minLength, maxItems, minProperties, additionalProperties, $ref, allOf, oneOf, if/then) checks the same rules, so a reader
 never takes an unchecked file for a valid one.
 """
 
@@ -96,6 +96,12 @@ class _Subset:
             for key, sub in schema.get("properties", {}).items():
                 if key in data:
                     found += self.errors(data[key], sub, f"{where}.{key}")
+            if len(data) < schema.get("minProperties", 0):
+                found.append(f"{where}: should be non-empty")
+            extra = schema.get("additionalProperties")
+            if isinstance(extra, dict):
+                for key in data.keys() - schema.get("properties", {}).keys():
+                    found += self.errors(data[key], extra, f"{where}.{key}")
         if isinstance(data, list):
             if len(data) > schema.get("maxItems", len(data)):
                 found.append(f"{where}: is too long")

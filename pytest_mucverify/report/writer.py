@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,13 +22,16 @@ from . import history
 from .rows import (
     ERROR,
     FAILED,
+    INCOMPLETE,
     NOT_APPLICABLE,
     NOT_RUN,
     PASSED,
+    READY,
     STATUSES,
     WAIVED,
     ResultRow,
     counts,
+    examined_text,
     verdict,
 )
 
@@ -57,9 +60,24 @@ class AccountRun:
     """every waiver entry that names the account, with its state (see waivers.waiver_summary)."""
     in_progress: bool = False
     """the placeholder written when the run starts; replaced when it finishes."""
+    window: Mapping[str, Any] | None = None
+    """the run's night window (timeline.NightWindow.to_dict)."""
+    window_gap: str | None = None
+    """why the window does not cover the nights the phase requires (None when it does)."""
+    partial: Sequence[str] = ()
+    """why this run is not a full certification (checks deselected, node ids named)."""
+
+    def verdict(self) -> tuple[str, list[str]]:
+        result, reasons = verdict(self.rows, self.complete)
+        extra = [f"partial run: {reason}" for reason in self.partial]
+        if self.window_gap:
+            extra.append(self.window_gap)
+        if extra and result == READY:
+            result = INCOMPLETE
+        return result, [*extra, *reasons]
 
     def summary(self, since_last_run: dict[str, Any] | None = None) -> dict[str, Any]:
-        result, reasons = verdict(self.rows, self.complete)
+        result, reasons = self.verdict()
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "account": self.account,
@@ -77,12 +95,21 @@ class AccountRun:
             "duration": round((self.finished - self.started).total_seconds(), 3),
             "plugin_version": self.plugin_version,
             "user": self.user,
+            "window": dict(self.window) if self.window else None,
+            "partial": list(self.partial),
+            "examined": examined_totals(self.rows),
             "counts": counts(self.rows),
             "waivers": self.waivers,
             "since_last_run": since_last_run,
             "checks": [row.to_dict() for row in sorted(self.rows, key=_row_order)],
         }
         return data
+
+
+def examined_totals(rows: Sequence[ResultRow]) -> dict[str, int]:
+    """What the whole run examined, added up over its rows by what was counted."""
+    totals = _added_up(row.examined for row in rows)
+    return dict(sorted(totals.items(), key=lambda item: -item[1]))
 
 
 def _row_order(row: ResultRow) -> tuple[int, str, str]:
@@ -126,7 +153,16 @@ def _group(check: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "quiet": [{**r, "label": history.row_label(r)} for r in quiet],
         "quiet_message": messages.pop() if len(messages) == 1 else "",
         "figures": sum(len(r.get("figures") or []) for r in rows),
+        "examined": examined_text(_added_up(r.get("examined") or {} for r in rows)),
     }
+
+
+def _added_up(counts: Iterable[Mapping[str, int]]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for found in counts:
+        for what, count in found.items():
+            totals[what] = totals.get(what, 0) + count
+    return totals
 
 
 _CATALOGUE_ORDER = {spec.id: rank for rank, spec in enumerate(CHECKS)}
@@ -240,17 +276,24 @@ def _readable_duration(seconds: float) -> str:
 
 
 ENV.filters["utc"] = _readable_time
+ENV.filters["examined"] = examined_text
 
 
 def render_certification(summary: Mapping[str, Any]) -> str:
     return ENV.get_template("certification.html.j2").render(**certification_view(summary))
 
 
+PARTIAL_PREFIX = "partial-"
+"""a partial run's reports lie beside the certification: partial-results.json and
+partial-certification.html; they never replace it and never enter the history."""
+
+
 def write_account_reports(run: AccountRun, reports_dir: Path) -> Path:
     """results.json, the history entry and certification.html of one account's run (or of the
-    placeholder written when a run starts)."""
+    placeholder written when a run starts); a partial run's reports beside them instead."""
     folder = reports_dir / run.account / run.host
-    folder.mkdir(parents=True, exist_ok=True)
+    _make_folder(folder)
+    prefix = PARTIAL_PREFIX if run.partial else ""
     previous = None if run.in_progress else history.latest(folder / history.HISTORY)
     since = (
         history.changes(
@@ -263,15 +306,40 @@ def write_account_reports(run: AccountRun, reports_dir: Path) -> Path:
     )
     summary = run.summary(since)
     text = json.dumps(summary, indent=2) + "\n"
-    _write_atomic(folder / "results.json", text)
-    if not run.in_progress and any(row.nodeid for row in run.rows):
-        # a run in which no test reported (--collect-only, stopped at once) tells the history nothing
+    html = render_certification(summary)
+    _write_atomic(folder / f"{prefix}results.json", text)
+    _write_atomic(folder / f"{prefix}certification.html", html)
+    if not run.in_progress and not run.partial and any(row.nodeid for row in run.rows):
+        # a run in which no test reported (stopped at once) tells the history nothing
         history.store(folder / history.HISTORY, text, run.started)
-    _write_atomic(folder / "certification.html", render_certification(summary))
     return folder
 
 
+def restore_certification(folder: Path) -> None:
+    """Put the last full run back where a placeholder stands (a run that turned out partial):
+    from the newest history entry, or no certification at all when there is none."""
+    latest = history.latest(folder / history.HISTORY)
+    if latest is None:
+        for name in ("results.json", "certification.html"):
+            (folder / name).unlink(missing_ok=True)
+        return
+    _write_atomic(folder / "results.json", json.dumps(latest[1], indent=2) + "\n")
+    _write_atomic(folder / "certification.html", render_certification(latest[1]))
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OSError(f"cannot write reports into {folder}: a file stands in the way") from None
+
+
 def _write_atomic(path: Path, text: str) -> None:
+    if path.is_dir():
+        raise OSError(f"cannot write {path}: a folder of that name stands in the way")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    try:
+        tmp.write_text(text, encoding="utf-8", errors="backslashreplace")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
