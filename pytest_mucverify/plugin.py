@@ -44,7 +44,6 @@ WAIVERS_KEY = pytest.StashKey[tuple[WaiverSet, dt.date]]()
 DESELECTED_KEY = pytest.StashKey[int]()
 MARKER = "mucverify_check"
 SHOWN_EVIDENCE = 10
-SUITES = Path(__file__).resolve().parents[1] / "suites"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -142,7 +141,7 @@ def pytest_configure(config: pytest.Config) -> None:
         recorder = RunRecorder(
             plan,
             waivers,
-            partial=partial_reasons(config, SUITES),
+            partial=partial_reasons(config),
             collect_only=bool(config.option.collectonly),
         )
         config.stash[WAIVERS_KEY] = (waivers, recorder.run_date)

@@ -24,9 +24,12 @@ class Verification:
     reports: Path
 
     def results(self, account: str, host: str = "muc02") -> dict[str, Any]:
-        data: dict[str, Any] = json.loads(
-            (self.reports / account / host / "results.json").read_text()
-        )
+        """The run's results: partial-results.json for a run that selected part of the checks
+        (-k, node ids), results.json for a full one."""
+        folder = self.reports / account / host
+        partial = folder / "partial-results.json"
+        path = partial if partial.is_file() else folder / "results.json"
+        data: dict[str, Any] = json.loads(path.read_text())
         return data
 
     def statuses(self, account: str) -> dict[str, str]:

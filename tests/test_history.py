@@ -17,16 +17,18 @@ from pytest_mucverify.report import history
 
 CRAFTED = """
 from pathlib import Path
-from pytest_mucverify import check
+from pytest_mucverify import check, examined
 
 BROKEN = Path({flags!r})
 
 @check("host.cores")
 def test_cores(account):
+    examined("commands answered", 1)
     assert not (BROKEN / "cores").exists(), "the muc offers only 4 cores"
 
 @check("host.64bit")
 def test_64bit(account):
+    examined("commands answered", 1)
     assert not (BROKEN / "64bit").exists(), "the muc runs i686"
 """
 
@@ -94,7 +96,7 @@ def test_an_unreadable_entry_is_passed_over(tmp_path: Path) -> None:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("history") / "site", accounts=("giraffe",), nights=1)
+    return build_site(tmp_path_factory.mktemp("history") / "site", accounts=("giraffe",), nights=2)
 
 
 def test_nightly_runs_say_what_started_failing_recovered_and_still_fails(

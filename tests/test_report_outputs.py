@@ -44,7 +44,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     site = build_site(
         folder / "site",
         accounts=("giraffe",),
-        nights=1,
+        nights=2,
         faults=("data-dir-not-sticky", "data-dir-foreign-owner"),
     )
     with_waivers(site, WAIVER)
@@ -72,7 +72,9 @@ def test_junit_xml_carries_account_check_and_status(run: Path) -> None:
     assert found["disk.standard-dirs"]["mucverify_status"] == "passed"
     assert {p["mucverify_account"] for p in found.values()} == {"giraffe"}
     assert {p["mucverify_host"] for p in found.values()} == {"muc02"}
-    results = json.loads((run / "reports" / "giraffe" / "muc02" / "results.json").read_text())
+    results = json.loads(
+        (run / "reports" / "giraffe" / "muc02" / "partial-results.json").read_text()
+    )
     statuses = {r["check"]: r["status"] for r in results["checks"] if r["nodeid"]}
     assert {c: p["mucverify_status"] for c, p in found.items()} == statuses
 
@@ -98,16 +100,16 @@ def test_pytest_html_has_the_columns_and_a_verdict_per_account(run: Path) -> Non
 
 
 CRAFTED = """
-from pytest_mucverify import check
+from pytest_mucverify import check, examined
 
 @check("host.cores")
 def test_cores(account):
-    pass
+    examined("commands answered", 1)
 """
 
 
 def test_the_plugin_runs_without_pytest_html(tmp_path: Path) -> None:
-    site = build_site(tmp_path / "site", accounts=("giraffe",), nights=1)
+    site = build_site(tmp_path / "site", accounts=("giraffe",), nights=2)
     (tmp_path / "test_crafted.py").write_text(textwrap.dedent(CRAFTED))
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "test_crafted.py", "-p", "no:html",

@@ -44,7 +44,7 @@ def synthetic(status: str = "failed", in_progress: bool = False) -> AccountRun:
         ResultRow(
             account="giraffe", host="muc02", ops_host="dfo23", check=spec.id, phase=spec.phase,
             section=spec.section, title=spec.title, status="passed",
-            nodeid=f"suites/test_{spec.family}.py::t[giraffe]",
+            nodeid=f"suites/test_{spec.family}.py::t[giraffe]", examined={"things": 3},
         )
         for spec in CHECKS
     ]  # fmt: skip
@@ -68,7 +68,7 @@ def real_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     site = build_site(
         folder / "site",
         accounts=("giraffe",),
-        nights=1,
+        nights=2,
         faults=("data-dir-not-sticky", "data-dir-foreign-owner"),
     )
     with_waivers(site, WAIVERS)

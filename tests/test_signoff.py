@@ -47,6 +47,7 @@ def account_run(account: str = "giraffe", **changes: Any) -> AccountRun:
             title=spec.title,
             status="passed",
             nodeid=f"suites/test_{spec.family}.py::test_{spec.id}[{account}]",
+            examined={"things": 3},
         )
         for spec in CHECKS
     ]
@@ -275,7 +276,7 @@ def test_cores(account):
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("signoff") / "site", accounts=("giraffe",), nights=1)
+    return build_site(tmp_path_factory.mktemp("signoff") / "site", accounts=("giraffe",), nights=2)
 
 
 @pytest.mark.parametrize(

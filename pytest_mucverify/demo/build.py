@@ -69,7 +69,7 @@ def _build_account(
     for night in nights:
         done = not (phase == "commissioning" and night >= calendar.commissioning)
         (home / "monitor" / f"AB_list_CALIB_{night}").write_text(ab_list_text(inst, night, done))
-    write_calibration_memory(old_disk, inst, tuple(on_old))
+    write_calibration_memory(old_disk, inst, tuple(on_old) or nights)
 
     _write_non_standard(old_disk)
     _migrate(old_disk, muc_disk, phase)

@@ -147,8 +147,11 @@ class DemoOptions:
             )
         if not self.accounts:
             raise ValueError("the demo needs at least one account")
-        if self.nights < 1:
-            raise ValueError("the demo needs at least one night")
+        if self.nights < 2:
+            raise ValueError(
+                "the demo needs at least two nights: one before the transition date, and the"
+                " transition night"
+            )
         if self.phase not in PHASES:
             raise ValueError(f"unknown phase {self.phase!r} (one of {', '.join(PHASES)})")
 
@@ -181,7 +184,7 @@ class Calendar:
         span = tuple(first + dt.timedelta(days=i) for i in range(options.nights))
         after = [n for n in span if n >= TRANSITION]
         commissioning = after[min(2, len(after) - 1)] if after else TRANSITION
-        switch = min(commissioning + dt.timedelta(days=1), span[-1])
+        switch = commissioning + dt.timedelta(days=1)
         today = options.today or cls.typical_today(options.phase, span, commissioning)
         if not span[0] < today <= span[-1] + dt.timedelta(days=1):
             raise ValueError(

@@ -37,9 +37,10 @@ DESELECTED_OUTPUT = "mucverify_deselected"
 """workeroutput key: how many tests a worker deselected (-k, -m, --lf, --deselect)."""
 
 
-def partial_reasons(config: pytest.Config, suites: Path | None = None) -> list[str]:
+def partial_reasons(config: pytest.Config) -> list[str]:
     """Why a run is not a full certification, from its command line: a selection of checks
-    (-k, -m, --lf, --deselect) or of tests (node ids, a single suite file)."""
+    (-k, -m, --lf, --deselect, --maxfail, --stepwise) or of tests (node ids). A run of a suite
+    file alone is not partial: it is a full run whose other checks did not run (INCOMPLETE)."""
     reasons = []
     option = config.option
     if getattr(option, "keyword", ""):
@@ -54,13 +55,7 @@ def partial_reasons(config: pytest.Config, suites: Path | None = None) -> list[s
         reasons.append("--stepwise stops at the first failure")
     if getattr(option, "maxfail", 0):
         reasons.append(f"--maxfail={option.maxfail} stops after {option.maxfail} failures")
-    for arg in config.args:
-        if "::" in arg:
-            reasons.append(f"{arg} names single tests")
-        elif suites is not None:
-            path = Path(config.invocation_params.dir, arg).resolve()
-            if path != suites.resolve() and not suites.resolve().is_relative_to(path):
-                reasons.append(f"{arg} is part of the verification suites only")
+    reasons += [f"{arg} names single tests" for arg in config.args if "::" in arg]
     return reasons
 
 
