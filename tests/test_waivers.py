@@ -238,66 +238,6 @@ def sticky_row(results: dict[str, Any]) -> dict[str, Any]:
     return next(r for r in results["checks"] if r["check"] == "disk.sticky-bit")
 
 
-def test_a_not_running_waiver_skips_the_check_only_while_valid(tmp_path: Path) -> None:
-    waivers = load_waivers(waiver_file(tmp_path, entry(expires="2013-03-31", runs="false")))
-    reason = waivers.skip_reason("disk.sticky-bit", "giraffe", dt.date(2013, 3, 31))
-    assert reason is not None and reason.startswith(WAIVED_PREFIX)
-    assert "R. Hanuschik" in reason
-    assert waivers.skip_reason("disk.sticky-bit", "giraffe", dt.date(2013, 4, 1)) is None
-    assert waivers.skip_reason("disk.owner", "giraffe", dt.date(2013, 3, 1)) is None
-
-
-def test_a_row_skipped_as_waived_without_a_valid_waiver_is_not_run(tmp_path: Path) -> None:
-    """The controller decides: a worker's waived row needs a valid not-running waiver there."""
-    waivers = load_waivers(waiver_file(tmp_path, entry(expires="2013-03-31", runs="false")))
-    kept = apply_waiver(row(WAIVED), waivers, dt.date(2013, 3, 1))
-    assert kept.status == WAIVED
-    assert kept.waiver is not None and kept.waiver["runs"] is False
-    late = apply_waiver(row(WAIVED), waivers, dt.date(2013, 4, 1))
-    assert late.status == NOT_RUN
-
-
-def test_the_summary_lists_expired_waivers_and_what_each_covers(tmp_path: Path) -> None:
-    text = entry() + entry("fits.*", "2013-01-31")
-    waivers = load_waivers(waiver_file(tmp_path, text))
-    day = dt.date(2013, 3, 1)
-    rows = [apply_waiver(row(FAILED), waivers, day), row(PASSED, check="fits.stray")]
-    listed = waiver_summary(waivers, "giraffe", rows, day)
-    assert [(w["check"], w["state"], w["covered"]) for w in listed] == [
-        ("disk.sticky-bit", "valid", 1),
-        ("fits.*", "expired", 0),
-    ]
-    assert waiver_summary(waivers, "uves", rows, day) == []
-
-
-# ---- whole runs -------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def faulty_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """giraffe with one fault: the muc's logs directory lost its sticky bit."""
-    return build_site(
-        tmp_path_factory.mktemp("waivers") / "site",
-        accounts=("giraffe",),
-        nights=2,
-        faults=("data-dir-not-sticky",),
-    )
-
-
-def site_with_waivers(site: Path, name: str, text: str) -> Path:
-    """A copy of the site file, in the same folder (so its folders hold), naming a waiver file."""
-    (site.parent / f"{name}.waivers.toml").write_text(text)
-    copy = site.parent / f"{name}.toml"
-    copy.write_text(
-        site.read_text().replace("[site]\n", f'[site]\nwaivers = "{name}.waivers.toml"\n', 1)
-    )
-    return copy
-
-
-def sticky_row(results: dict[str, Any]) -> dict[str, Any]:
-    return next(r for r in results["checks"] if r["check"] == "disk.sticky-bit")
-
-
 def test_a_run_counts_a_waived_failure_as_waived(faulty_site: Path, tmp_path: Path) -> None:
     site = site_with_waivers(faulty_site, "runs", entry())
     run = verify(site, "giraffe", tmp_path)
@@ -310,7 +250,7 @@ def test_a_run_counts_a_waived_failure_as_waived(faulty_site: Path, tmp_path: Pa
     assert results["counts"]["passed"] > 0
     assert results["verdict"] == "READY", results["verdict_reasons"]
     assert "READY (1 waived)" in run.output
-    html = (run.reports / "giraffe" / "muc02" / "partial-certification.html").read_text()
+    html = (run.reports / "giraffe" / "muc02" / "certification.html").read_text()
     assert "R. Hanuschik" in html and "DFO-4711" in html
 
 

@@ -25,6 +25,8 @@ from typing import Any
 
 from ..catalogue import CHECKS
 from ..phases import PHASES, reached
+from ..runplan import UsageProblem, parse_today, run_today
+from ..site import Site, SiteError, load_site
 from .rows import (
     ERROR,
     FAILED,
@@ -68,6 +70,14 @@ class AccountSignoff:
     """certification.html, relative to the reports folder (None when there is none)."""
     notes: list[str] = field(default_factory=list)
     """what the reader should know that does not change the verdict."""
+    window: dict[str, Any] | None = None
+    """the nights the latest run examined and those its phase requires."""
+    examined: dict[str, int] = field(default_factory=dict)
+    """what the latest run examined, added up over its rows."""
+    features: list[str] = field(default_factory=list)
+    """the parts of the plan the site says apply to the account (its row of the plan's table)."""
+    phases: dict[str, str] = field(default_factory=dict)
+    """phase -> the status that says most of its checks' rows (passed, failed, not-run ...)."""
 
 
 class _Judgement:
@@ -98,7 +108,12 @@ def _parse_time(value: Any) -> dt.datetime | None:
 
 
 def judge_results(
-    data: Any, account: str, host: str, now: dt.datetime, max_age: dt.timedelta
+    data: Any,
+    account: str,
+    host: str,
+    now: dt.datetime,
+    max_age: dt.timedelta,
+    dfos_today: dt.date | None = None,
 ) -> tuple[str, list[str], dict[str, Any]]:
     """Verdict, reasons and facts (blade, phase, counts) of one results.json's content."""
     facts: dict[str, Any] = {}
@@ -118,7 +133,10 @@ def judge_results(
         return INCOMPLETE, [f"results.json does not match the schema: {errors[0]}{more}"], facts
     facts.update(host=data["host"], ops_host=data["ops_host"], phase=data["phase"])
     facts["last_run"] = data["finished"]
+    facts["window"] = data.get("window")
+    facts["examined"] = data.get("examined") or {}
     rows: list[dict[str, Any]] = data["checks"]
+    facts["phases"] = phase_statuses(rows)
     today = now.astimezone(dt.UTC).date()
     judgement = _Judgement()
     if data["account"] != account or data["host"] != host:
@@ -151,6 +169,26 @@ def judge_results(
                 f"the latest run is {age.total_seconds() / 3600:.1f} h old, older than the "
                 f"maximum age of {max_age.total_seconds() / 3600:g} h"
             )
+    window = data.get("window")
+    if not isinstance(window, dict):
+        judgement.incomplete.append(
+            "the run records no night window: it was written before windows were kept"
+        )
+    else:
+        if window.get("narrowed") or not window.get("covers_required"):
+            judgement.incomplete.append(
+                f"the run examined the nights {window.get('first')}..{window.get('last')},"
+                f" not all that its phase requires ({window.get('required_first')}.."
+                f"{window.get('required_last')}): not a full-window run"
+            )
+        run_for = _parse_date(window.get("today"))
+        if dfos_today is not None and run_for is not None and run_for < dfos_today:
+            judgement.incomplete.append(
+                f"the latest run was for TODAY {run_for}; TODAY is {dfos_today}: the nights"
+                f" since ({run_for}..{dfos_today - dt.timedelta(days=1)}) are not examined"
+            )
+    if data.get("partial"):
+        judgement.incomplete.append(f"a partial run: {'; '.join(data['partial'])}")
     if data["phase"] != OPERATIONAL:
         judgement.not_ready.append(
             f"the run claimed phase {data['phase']}; switching to operations needs a run that "
@@ -197,19 +235,50 @@ def judge_results(
     return result, judgement.reasons(), facts
 
 
+def _parse_date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def phase_statuses(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
+    """Each phase's status: the one that says most of its rows (failed before passed)."""
+    order = (ERROR, FAILED, NOT_RUN, WAIVED, PASSED, NOT_APPLICABLE)
+    found: dict[str, str] = {}
+    for row in rows:
+        phase, status = str(row.get("phase")), str(row.get("status"))
+        if status not in order:
+            continue
+        if phase not in found or order.index(status) < order.index(found[phase]):
+            found[phase] = status
+    return {phase: found[phase] for phase in PHASES if phase in found}
+
+
 def judge_account(
-    reports_dir: Path, account: str, now: dt.datetime, max_age: dt.timedelta
+    reports_dir: Path,
+    account: str,
+    now: dt.datetime,
+    max_age: dt.timedelta,
+    host: str | None = None,
+    today: dt.date | None = None,
 ) -> AccountSignoff:
-    """The sign-off row of one account, from its newest results.json under the reports folder."""
+    """The sign-off row of one account, from its newest results.json under the reports folder
+    (under the host the site places it on, when that is known)."""
     entry = AccountSignoff(account=account)
     folder = reports_dir / account
     candidates = sorted(
-        (p for p in folder.glob("*/results.json") if p.is_file()),
+        (
+            p
+            for p in folder.glob("*/results.json")
+            if p.is_file() and (host is None or p.parent.name == host)
+        ),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
     if not candidates:
-        entry.reasons.append(f"no results file: nothing under {folder}/<host>/results.json")
+        where = f"{folder}/{host or '<host>'}/results.json"
+        entry.reasons.append(f"never run: no results file at {where}")
         return entry
     path = candidates[0]
     entry.host = path.parent.name
@@ -229,7 +298,12 @@ def judge_account(
     except ValueError as exc:
         entry.reasons.append(f"{entry.results} is not valid JSON: {exc}")
         return entry
-    entry.verdict, entry.reasons, facts = judge_results(data, account, entry.host, now, max_age)
+    entry.verdict, entry.reasons, facts = judge_results(
+        data, account, entry.host, now, max_age, today
+    )
+    entry.window = facts.get("window")
+    entry.examined = facts.get("examined") or {}
+    entry.phases = facts.get("phases") or {}
     entry.ops_host = facts.get("ops_host")
     entry.phase = facts.get("phase")
     entry.last_run = facts.get("last_run")
@@ -265,12 +339,33 @@ def signoff(
     accounts: Sequence[str] = (),
     max_age_hours: float = DEFAULT_MAX_AGE_HOURS,
     now: dt.datetime | None = None,
+    site: Site | None = None,
+    host: str | None = None,
+    today: dt.date | None = None,
 ) -> dict[str, Any]:
-    """The sign-off as signoff.json holds it."""
+    """The sign-off as signoff.json holds it. With a site, every account it places (on ``host``
+    when given) is signed off, each judged under the muc the site places it on, and the runs
+    must be for the site's TODAY; without one, the accounts named or found in the folder."""
     now = now or dt.datetime.now(dt.UTC)
-    names = list(accounts) or accounts_in(reports_dir)
     max_age = dt.timedelta(hours=max_age_hours)
-    entries = [judge_account(reports_dir, name, now, max_age) for name in names]
+    day: dt.date | None = today
+    if site is not None:
+        placed = [a for a in site.accounts.values() if host is None or a.muc == host]
+        names = list(accounts) or sorted(a.name for a in placed)
+        day = day or run_today(site, None, now)
+        entries = []
+        for name in names:
+            spec = site.accounts.get(name)
+            entry = judge_account(reports_dir, name, now, max_age, spec.muc if spec else None, day)
+            if spec is None:
+                entry.verdict = INCOMPLETE
+                entry.reasons.insert(0, f"the site {site.path} has no account {name}")
+            else:
+                entry.features = sorted(spec.features)
+            entries.append(entry)
+    else:
+        names = list(accounts) or accounts_in(reports_dir)
+        entries = [judge_account(reports_dir, name, now, max_age, today=day) for name in names]
     result = overall(entries)
     return {
         "schema_version": 1,
@@ -278,11 +373,18 @@ def signoff(
         "reports_dir": str(reports_dir),
         "max_age_hours": max_age_hours,
         "accounts_requested": list(accounts),
+        "site": str(site.path) if site is not None else None,
+        "host": host,
+        "today": str(day) if day else None,
+        "phases": list(PHASES),
         "verdict": result,
         "reasons": (
             []
             if entries
-            else [f"no account to sign off: no results under {reports_dir} and none named"]
+            else [
+                f"no account to sign off: no results under {reports_dir}, none named"
+                + (f", and the site places none on {host}" if site is not None else "")
+            ]
         ),
         "counts": {v: sum(e.verdict == v for e in entries) for v in (READY, NOT_READY, INCOMPLETE)},
         "accounts": [asdict(e) for e in entries],
@@ -346,6 +448,18 @@ def build_parser() -> argparse.ArgumentParser:
         "folder in DIR); a named account without results is INCOMPLETE",
     )
     parser.add_argument(
+        "--site",
+        metavar="PATH",
+        help="sign off every account this site file places (of --host only, when given); an"
+        " account without a current, complete, full-window run is not READY",
+    )
+    parser.add_argument("--host", metavar="mucNN", help="with --site: the accounts of this muc")
+    parser.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="the DFOS TODAY the runs must be for (default: the site's today, else the clock)",
+    )
+    parser.add_argument(
         "--max-age",
         type=_hours,
         default=DEFAULT_MAX_AGE_HOURS,
@@ -356,9 +470,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     reports_dir = Path(args.reports_dir)
-    data = signoff(reports_dir, _accounts(args.accounts), args.max_age)
+    site = None
+    today = None
+    try:
+        if args.site:
+            path = Path(args.site)
+            site = load_site(path / "site.toml" if path.is_dir() else path)
+            if args.host and args.host not in site.hosts:
+                parser.error(f"--host={args.host}: the site {site.path} has no such host")
+        elif args.host:
+            parser.error("--host goes with --site")
+        today = parse_today(args.today) if args.today else None
+    except (SiteError, UsageProblem) as exc:
+        parser.error(str(exc))
+    data = signoff(
+        reports_dir, _accounts(args.accounts), args.max_age, site=site, host=args.host, today=today
+    )
     json_path, html_path = write_signoff(reports_dir, data)
     for entry in data["accounts"]:
         where = f"{entry['account']} on {entry['host'] or '?'}"
