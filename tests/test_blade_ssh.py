@@ -434,3 +434,21 @@ def test_read_headers_agrees_and_skips_the_data(pair: Pair, tmp_path: Path) -> N
     assert set(local_problems) == set(remote_problems) == {paths[3]}
     assert local[paths[0]] == local[paths[1]] == (tmp_path / "p.fits").read_bytes()[:2880]
     assert b"MASTER_BIAS" in local[paths[2]]
+
+
+def test_read_headers_of_corrupt_gzip_agree(pair: Pair, tmp_path: Path) -> None:
+    import gzip
+
+    packed = gzip.compress(b"SIMPLE  =                    T".ljust(2880))
+    corrupt = bytearray(packed)
+    corrupt[10] = 0xFF  # the first deflate block has the reserved type 3
+    (tmp_path / "corrupt.fits.gz").write_bytes(bytes(corrupt))
+    (tmp_path / "cut.fits.gz").write_bytes(packed[:12])
+    paths = [str(tmp_path / name) for name in ("corrupt.fits.gz", "cut.fits.gz")]
+    (local, local_problems), (remote, remote_problems) = (b.read_headers(paths) for b in pair.both)
+    assert local == remote == {}
+    assert local_problems == remote_problems
+    assert local_problems[paths[0]].startswith(
+        "corrupt gzip stream: Error -3 while decompressing data"
+    )
+    assert local_problems[paths[1]].startswith("gzip stream cut short: ")
