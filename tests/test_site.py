@@ -115,3 +115,39 @@ def test_a_site_file_that_is_not_text(tmp_path: Path) -> None:
 def test_a_missing_site_file(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="cannot read the site file"):
         load_site(tmp_path / "nowhere.toml")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[" * 1000 + "]" * 1000,
+        "{ b = " * 1000 + "1" + " }" * 1000,
+        "[" * 9 + "]" * 9,
+        "{ b = " * 9 + "1" + " }" * 9,
+    ],
+    ids=["arrays-1000", "inline-tables-1000", "arrays-9", "inline-tables-9"],
+)
+def test_deep_nesting_is_refused_in_one_line(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, MINIMAL + f"[hosts.muc02.mounts]\nx = {value}\n")
+    with pytest.raises(SiteError) as raised:
+        load_site(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert "nested" in message
+    assert "\n" not in message
+    assert len(message) < 300
+
+
+def test_deep_table_headers_are_refused(tmp_path: Path) -> None:
+    """tomllib reads dotted table headers without recursing: the depth check catches them."""
+    path = write(tmp_path, MINIMAL + "[" + ".".join(["x"] * 1000) + "]\ny = 1\n")
+    with pytest.raises(SiteError, match="nested deeper than 8") as raised:
+        load_site(path)
+    assert "\n" not in str(raised.value)
+
+
+def test_the_deepest_allowed_structure_reads(tmp_path: Path) -> None:
+    # document > hosts > muc02 > mounts: depth 4, as deep as a real site file goes
+    path = write(tmp_path, MINIMAL.replace('url = "local://"', 'url = "local://"\nroot = "r"'))
+    path.write_text(path.read_text() + '[hosts.muc02.mounts]\n"/home" = "h"\n')
+    assert load_site(path).hosts["muc02"].mounts
