@@ -118,6 +118,90 @@ def test_a_missing_site_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            '[site]\nphysical_prefixs = ["/fujisan3"]\n' + MINIMAL,
+            "site.physical_prefixs: unknown key (one of ",
+        ),
+        (
+            "[site]\ntimeout = nan\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = inf\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = -inf\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = -1\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = 0\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = 1e9\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            '[site]\ntimeout = "30"\n' + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ntimeout = nan'),
+            "hosts.muc02.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ncondor_slots = 1025'),
+            "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ncondor_slots = -1'),
+            "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ncondor_slots = 8.0'),
+            "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
+        ),
+        (MINIMAL + "[tolerances]\ndefault = {rtol = nan}\n", "tolerances.default.rtol"),
+        (MINIMAL + '[tolerances]\n"QC.*" = {atol = inf}\n', "tolerances.QC.*.atol"),
+        (MINIMAL + '[tolerances]\n"QC.*" = {atol = -0.1}\n', "tolerances.QC.*.atol"),
+    ],
+)
+def test_unknown_keys_and_insane_numbers_are_refused(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(SiteError) as raised:
+        load_site(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_sane_numbers_and_the_keys_being_added_are_accepted(tmp_path: Path) -> None:
+    text = (
+        '[site]\nname = "s"\ndemo = false\nphysical_prefixes = ["/fujisan3"]\ntimeout = 3600\n'
+        'waivers = "waivers.toml"\ntoday = 2013-02-22\nnight_offset_hours = 12\n'
+        + MINIMAL.replace(
+            'url = "local://"', 'url = "local://"\ncondor_slots = 1024\ntimeout = 0.5'
+        )
+        + "[tolerances]\ndefault = {rtol = 0, atol = 1e-3}\n"
+    )
+    site = load_site(write(tmp_path, text))
+    assert site.hosts["muc02"].condor_slots == 1024
+    assert site.hosts["muc02"].timeout == 0.5
+    assert site.hosts["dfo23"].timeout == 3600.0
+    assert site.tolerances.default.rtol == 0.0
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "[" * 1000 + "]" * 1000,
