@@ -74,6 +74,25 @@ class SourcedEnvironment:
     """what bash wrote to stderr while sourcing (syntax errors, failing commands)."""
 
 
+def _keep_bytes_of_names(backend: Any) -> None:
+    """Make testinfra encode commands and decode their output as UTF-8 with surrogateescape.
+
+    Listings decode names that are not UTF-8 with surrogateescape, so the bytes survive. testinfra
+    encodes a command, and decodes its stderr, strictly in the host's locale: such a name handed
+    back (to stat, read or resolve it) raised UnicodeEncodeError, and a complaint quoting it
+    UnicodeDecodeError. Now the name's own bytes reach the host and come back.
+    """
+
+    def encode(text: str) -> bytes:
+        return text.encode("utf-8", "surrogateescape")
+
+    def decode(data: bytes) -> str:
+        return data.decode("utf-8", "surrogateescape")
+
+    backend.encode = encode
+    backend.decode = decode
+
+
 class Blade:
     def __init__(
         self, host: Host, account: str, *, backend: Any = None, home: str | None = None
@@ -107,7 +126,9 @@ class Blade:
                 extra["ssh_extra_args"] = " ".join(filter(None, [args, self.host.ssh_extra_args]))
                 extra["timeout"] = max(1, int(self.host.timeout))
                 extra["controlpersist"] = 0
-            self._backend = testinfra.get_host(self.host.url_for(self.account), **extra)
+            host = testinfra.get_host(self.host.url_for(self.account), **extra)
+            _keep_bytes_of_names(host.backend)
+            self._backend = host
         return self._backend
 
     def _prefix(self) -> list[str]:
