@@ -13,6 +13,7 @@ from typing import Any
 
 from .dfos.qc1 import Qc1Value
 from .dfos.qc1compare import Qc1Difference, Tolerances, dotted_name, relative_difference
+from .matplotlib_config import use_private_matplotlib_config
 
 Figure = dict[str, str]
 """{"title": ..., "mime": "image/svg+xml", "data": base64 of the SVG}"""
@@ -43,6 +44,7 @@ def difference_figures(
     differing = sorted({d.parameter for found in differences.values() for d in found})
     if not differing:
         return []
+    use_private_matplotlib_config()
     import matplotlib
 
     matplotlib.use("Agg")

@@ -7,6 +7,7 @@ reading code.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,6 +20,13 @@ from .tomlfile import read_toml
 
 DEFAULT_PHYSICAL_PREFIXES = ("/fujisan3", "/diska")
 DEFAULT_TIMEOUT_S = 30.0
+MAX_TIMEOUT_S = 3600.0
+"""an hour for one command: beyond that a host is as good as unreachable."""
+MAX_CONDOR_SLOTS = 1024
+SITE_KEYS = frozenset(
+    {"name", "demo", "physical_prefixes", "timeout", "waivers", "today", "night_offset_hours"}
+)
+"""The keys of ``[site]``."""
 
 FEATURES = frozenset(
     {
@@ -164,18 +172,38 @@ class _SiteReader:
             raise self.fail(f"{where}{key}", f"must be a list of non-empty strings, not {value!r}")
         return tuple(value)
 
-    def number(self, data: Mapping[str, Any], key: str, where: str, default: float) -> float:
+    def number(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        where: str,
+        default: float,
+        maximum: float = MAX_TIMEOUT_S,
+    ) -> float:
+        """A number of seconds: finite, positive and at most ``maximum`` (TOML has nan and inf)."""
         value = data.get(key, default)
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise self.fail(f"{where}{key}", f"must be a positive number, not {value!r}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or not 0 < value <= maximum
+        ):
+            raise self.fail(
+                f"{where}{key}",
+                f"must be a positive number of seconds, at most {maximum:g}, not {value!r}",
+            )
         return float(value)
 
-    def opt_int(self, data: Mapping[str, Any], key: str, where: str) -> int | None:
+    def opt_int(
+        self, data: Mapping[str, Any], key: str, where: str, maximum: int = MAX_CONDOR_SLOTS
+    ) -> int | None:
         value = data.get(key)
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(f"{where}{key}", f"must be a whole number >= 0, not {value!r}")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+            raise self.fail(
+                f"{where}{key}", f"must be a whole number from 0 to {maximum}, not {value!r}"
+            )
         return value
 
     def opt_date(self, data: Mapping[str, Any], key: str, where: str) -> dt.date | None:
@@ -205,6 +233,11 @@ class _SiteReader:
 
     def site(self, data: Mapping[str, Any]) -> Site:
         top = self.table(data, "site", "")
+        for key in top:
+            if key not in SITE_KEYS:
+                raise self.fail(
+                    f"site.{key}", f"unknown key (one of {', '.join(sorted(SITE_KEYS))})"
+                )
         unknown = set(data) - {"site", "hosts", "accounts", "tolerances", "tool_versions"}
         if unknown:
             raise self.fail(

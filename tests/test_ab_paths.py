@@ -6,9 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pytest_mucverify.dfos.ab import parse_ab
+from pytest_mucverify.dfos.ab import MAX_DIAGNOSTICS, parse_ab
 from pytest_mucverify.dfos.abpaths import (
     AbPathRules,
+    blocking_problems,
     fast_scan_is_clean,
     header_instead,
     sof_outsiders,
@@ -156,6 +157,80 @@ def test_the_fast_scan_never_calls_an_unclean_ab_clean(data: bytes) -> None:
 def test_the_fast_scan_agrees_on_any_bytes(data: bytes) -> None:
     if fast_scan_is_clean(data, RULES):
         assert RULES.unclean_paths(parse_ab(data), "x.ab") == []
+
+
+@pytest.mark.parametrize("word", ["NUL", "binary", "columns", "non-UTF-8", "characters"])
+def test_an_unknown_qualifier_named_like_a_problem_is_not_blocking(word: str) -> None:
+    """A diagnostic's text quotes what the AB says; only the kind of problem decides."""
+    data = f"DATE\t2013-02-22\n{word}\tx\n".encode()
+    ab = parse_ab(data)
+    assert [d.reason for d in ab.diagnostics] == [f"unknown qualifier {word!r}"]
+    assert blocking_problems(ab) == ()
+    assert RULES.unclean_paths(ab, "x.ab") == []
+    assert RULES.unclean_paths_of_file(data, "x.ab") == []
+
+
+def test_a_lost_path_line_beyond_the_diagnostics_cap_still_blocks() -> None:
+    noise = "".join(f"UNKNOWN_{n}\tx\n" for n in range(MAX_DIAGNOSTICS + 20))
+    data = (noise + "RAWFILE\t/data/giraffe/raw/a.fits\tBIAS\textra\n").encode()
+    ab = parse_ab(data)
+    assert not any("columns" in d.reason for d in ab.diagnostics)  # dropped by the cap
+    assert blocking_problems(ab)
+    (line,) = RULES.unclean_paths(ab, "x.ab")
+    assert line.startswith("x.ab:0  (AB)  -  ")
+    assert "paths may be missing" in line
+
+
+# Words and bytes the parser and the scan treat specially, mixed with arbitrary bytes: qualifiers
+# (known, unknown and ones spelled like the diagnostics), path pieces, comments, separators, NUL,
+# bytes that are not UTF-8, carriage returns, and files without their last newline.
+HOSTILE_WORDS = [
+    *(q.encode() for q in QUALIFIERS),
+    *(p.encode() for p in PIECES),
+    *(f.encode() for f in FLAGS),
+    b"MCALIB",
+    b"SOF_CONTENT",
+    b"DATE",
+    b"2013-02-22",
+    b"NUL",
+    b"binary",
+    b"columns",
+    b"non-UTF-8",
+    b"BIAS",
+    b"#",
+    b"\t",
+    b" ",
+    b"\n",
+    b"\r",
+    b"\r\n",
+    b"\x00",
+    b"\xff",
+    b"\xe9",
+    b"\xc3",
+    b"\xc3\xa9",
+    b"\x80",
+    b"\x0b",
+    b"/",
+    b"//",
+    b"..",
+    b"$",
+]
+hostile_ab_bytes = st.lists(
+    st.one_of(st.sampled_from(HOSTILE_WORDS), st.binary(max_size=8)), max_size=60
+).map(b"".join) | st.builds(
+    lambda text, end: text.rstrip(b"\n") + end,
+    ab_texts(),
+    st.sampled_from([b"", b"\n", b"\r\n", b"\x00\n", b"\xff\n"]),
+)
+
+
+@settings(max_examples=1000, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(hostile_ab_bytes)
+def test_the_fast_scan_never_calls_a_hostile_ab_clean(data: bytes) -> None:
+    if fast_scan_is_clean(data, RULES):
+        ab = parse_ab(data)
+        assert blocking_problems(ab) == ()
+        assert RULES.unclean_paths(ab, "x.ab") == []
 
 
 def test_sof_frames_are_compared_as_the_same_file() -> None:

@@ -434,3 +434,56 @@ def test_read_headers_agrees_and_skips_the_data(pair: Pair, tmp_path: Path) -> N
     assert set(local_problems) == set(remote_problems) == {paths[3]}
     assert local[paths[0]] == local[paths[1]] == (tmp_path / "p.fits").read_bytes()[:2880]
     assert b"MASTER_BIAS" in local[paths[2]]
+
+
+def test_read_headers_of_corrupt_gzip_agree(pair: Pair, tmp_path: Path) -> None:
+    import gzip
+
+    packed = gzip.compress(b"SIMPLE  =                    T".ljust(2880))
+    corrupt = bytearray(packed)
+    corrupt[10] = 0xFF  # the first deflate block has the reserved type 3
+    (tmp_path / "corrupt.fits.gz").write_bytes(bytes(corrupt))
+    (tmp_path / "cut.fits.gz").write_bytes(packed[:12])
+    paths = [str(tmp_path / name) for name in ("corrupt.fits.gz", "cut.fits.gz")]
+    (local, local_problems), (remote, remote_problems) = (b.read_headers(paths) for b in pair.both)
+    assert local == remote == {}
+    assert local_problems == remote_problems
+    assert local_problems[paths[0]].startswith(
+        "corrupt gzip stream: Error -3 while decompressing data"
+    )
+    assert local_problems[paths[1]].startswith("gzip stream cut short: ")
+
+
+NON_UTF8 = os.fsdecode(NON_UTF8_NAME)
+"""the name as listings give it: the byte 0xe9 kept as a lone surrogate (surrogateescape)."""
+
+
+def test_a_listed_non_utf8_name_can_be_used_again(pair: Pair) -> None:
+    """A name that is not UTF-8 comes out of a listing as surrogateescape text; handed back to
+    the Blade it must reach the same file, over ssh as well as here."""
+    path = f"{pair.root}/{NON_UTF8}"
+    assert (NON_UTF8, "f") in pair.remote.list_names(pair.root)
+    local_stat, remote_stat = (b.stat(path) for b in pair.both)
+    assert local_stat is not None and local_stat == remote_stat
+    assert pair.local.read_bytes(path) == pair.remote.read_bytes(path) == b"x"
+    assert pair.local.resolve(path) == pair.remote.resolve(path) == path
+    assert pair.local.read_many([path]) == pair.remote.read_many([path]) == ({path: b"x"}, {})
+    assert pair.local.read_headers([path]) == pair.remote.read_headers([path]) == ({path: b"x"}, {})
+    assert pair.local.run("cat", path).stdout == pair.remote.run("cat", path).stdout == b"x"
+
+
+def test_errors_about_a_non_utf8_name_agree(pair: Pair) -> None:
+    """The command's complaint names the path in its own bytes: it must be read, not crash."""
+    path = f"{pair.root}/{NON_UTF8}.missing"
+    messages = []
+    for blade in pair.both:
+        with pytest.raises(BladeError) as caught:
+            blade.read_bytes(path)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1] == f"localhost:{path}: No such file or directory"
+    assert pair.local.stat(path) is None and pair.remote.stat(path) is None
+    # cat quotes such a name ('caf'$'\351'...); a program that writes its raw bytes to stderr
+    # must not make the Blade raise either
+    for blade in pair.both:
+        said = blade.run("sh", "-c", 'printf "%s: odd\\n" "$1" >&2; exit 1', "sh", path)
+        assert said.stderr == f"{path}: odd\n"

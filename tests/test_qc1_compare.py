@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from astropy.io import fits
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pytest_mucverify.dfos.fitscards import card_values
 from pytest_mucverify.dfos.qc1compare import (
@@ -104,6 +106,26 @@ def test_scores_and_total_must_be_identical() -> None:
         "TOTAL: 0 on the old blade, 1 on the muc",
     ]
     assert parse_scores("garbage line here x y\n").problems
+
+
+SCORE_WORDS = st.sampled_from(["QC.A", "TOTAL", "1.0", "0", "#", " ", "\t", "\n", "\r", "\x0b"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=400).map(lambda data: data.decode("utf-8", "replace")),
+        st.binary(max_size=400).map(lambda data: data.decode("utf-8", "surrogateescape")),
+        st.text(max_size=300),
+        st.lists(SCORE_WORDS, max_size=40).map("".join),
+    ),
+    st.text(max_size=100),
+)
+def test_score_parser_never_raises(text: str, other: str) -> None:
+    scores = parse_scores(text)
+    assert all(isinstance(problem, str) for problem in scores.problems)
+    score_differences(scores, parse_scores(other))
+    score_differences(parse_scores(other), scores)
 
 
 def test_figures_only_when_something_differs() -> None:

@@ -115,3 +115,123 @@ def test_a_site_file_that_is_not_text(tmp_path: Path) -> None:
 def test_a_missing_site_file(tmp_path: Path) -> None:
     with pytest.raises(SiteError, match="cannot read the site file"):
         load_site(tmp_path / "nowhere.toml")
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (
+            '[site]\nphysical_prefixs = ["/fujisan3"]\n' + MINIMAL,
+            "site.physical_prefixs: unknown key (one of ",
+        ),
+        (
+            "[site]\ntimeout = nan\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = inf\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = -inf\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = -1\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = 0\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            "[site]\ntimeout = 1e9\n" + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            '[site]\ntimeout = "30"\n' + MINIMAL,
+            "site.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ntimeout = nan'),
+            "hosts.muc02.timeout: must be a positive number of seconds, at most 3600",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ncondor_slots = 1025'),
+            "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ncondor_slots = -1'),
+            "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
+        ),
+        (
+            MINIMAL.replace('url = "local://"', 'url = "local://"\ncondor_slots = 8.0'),
+            "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
+        ),
+        (MINIMAL + "[tolerances]\ndefault = {rtol = nan}\n", "tolerances.default.rtol"),
+        (MINIMAL + '[tolerances]\n"QC.*" = {atol = inf}\n', "tolerances.QC.*.atol"),
+        (MINIMAL + '[tolerances]\n"QC.*" = {atol = -0.1}\n', "tolerances.QC.*.atol"),
+    ],
+)
+def test_unknown_keys_and_insane_numbers_are_refused(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(SiteError) as raised:
+        load_site(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert problem in message
+    assert "\n" not in message
+
+
+def test_sane_numbers_and_the_keys_being_added_are_accepted(tmp_path: Path) -> None:
+    text = (
+        '[site]\nname = "s"\ndemo = false\nphysical_prefixes = ["/fujisan3"]\ntimeout = 3600\n'
+        'waivers = "waivers.toml"\ntoday = 2013-02-22\nnight_offset_hours = 12\n'
+        + MINIMAL.replace(
+            'url = "local://"', 'url = "local://"\ncondor_slots = 1024\ntimeout = 0.5'
+        )
+        + "[tolerances]\ndefault = {rtol = 0, atol = 1e-3}\n"
+    )
+    site = load_site(write(tmp_path, text))
+    assert site.hosts["muc02"].condor_slots == 1024
+    assert site.hosts["muc02"].timeout == 0.5
+    assert site.hosts["dfo23"].timeout == 3600.0
+    assert site.tolerances.default.rtol == 0.0
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "[" * 1000 + "]" * 1000,
+        "{ b = " * 1000 + "1" + " }" * 1000,
+        "[" * 9 + "]" * 9,
+        "{ b = " * 9 + "1" + " }" * 9,
+    ],
+    ids=["arrays-1000", "inline-tables-1000", "arrays-9", "inline-tables-9"],
+)
+def test_deep_nesting_is_refused_in_one_line(tmp_path: Path, value: str) -> None:
+    path = write(tmp_path, MINIMAL + f"[hosts.muc02.mounts]\nx = {value}\n")
+    with pytest.raises(SiteError) as raised:
+        load_site(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert "nested" in message
+    assert "\n" not in message
+    assert len(message) < 300
+
+
+def test_deep_table_headers_are_refused(tmp_path: Path) -> None:
+    """tomllib reads dotted table headers without recursing: the depth check catches them."""
+    path = write(tmp_path, MINIMAL + "[" + ".".join(["x"] * 1000) + "]\ny = 1\n")
+    with pytest.raises(SiteError, match="nested deeper than 8") as raised:
+        load_site(path)
+    assert "\n" not in str(raised.value)
+
+
+def test_the_deepest_allowed_structure_reads(tmp_path: Path) -> None:
+    # document > hosts > muc02 > mounts: depth 4, as deep as a real site file goes
+    path = write(tmp_path, MINIMAL.replace('url = "local://"', 'url = "local://"\nroot = "r"'))
+    path.write_text(path.read_text() + '[hosts.muc02.mounts]\n"/home" = "h"\n')
+    assert load_site(path).hosts["muc02"].mounts

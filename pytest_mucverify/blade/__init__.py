@@ -16,7 +16,7 @@ from typing import Any
 from ..site import Host
 from .bulk import read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
-from .header_script import header_blocks
+from .header_script import GzipProblem, header_blocks, problem_of
 from .listing import FileStat, TreeListing
 
 __all__ = [
@@ -74,6 +74,25 @@ class SourcedEnvironment:
     """what bash wrote to stderr while sourcing (syntax errors, failing commands)."""
 
 
+def _keep_bytes_of_names(backend: Any) -> None:
+    """Make testinfra encode commands and decode their output as UTF-8 with surrogateescape.
+
+    Listings decode names that are not UTF-8 with surrogateescape, so the bytes survive. testinfra
+    encodes a command, and decodes its stderr, strictly in the host's locale: such a name handed
+    back (to stat, read or resolve it) raised UnicodeEncodeError, and a complaint quoting it
+    UnicodeDecodeError. Now the name's own bytes reach the host and come back.
+    """
+
+    def encode(text: str) -> bytes:
+        return text.encode("utf-8", "surrogateescape")
+
+    def decode(data: bytes) -> str:
+        return data.decode("utf-8", "surrogateescape")
+
+    backend.encode = encode
+    backend.decode = decode
+
+
 class Blade:
     def __init__(
         self, host: Host, account: str, *, backend: Any = None, home: str | None = None
@@ -107,7 +126,9 @@ class Blade:
                 extra["ssh_extra_args"] = " ".join(filter(None, [args, self.host.ssh_extra_args]))
                 extra["timeout"] = max(1, int(self.host.timeout))
                 extra["controlpersist"] = 0
-            self._backend = testinfra.get_host(self.host.url_for(self.account), **extra)
+            host = testinfra.get_host(self.host.url_for(self.account), **extra)
+            _keep_bytes_of_names(host.backend)
+            self._backend = host
         return self._backend
 
     def _prefix(self) -> list[str]:
@@ -197,8 +218,12 @@ class Blade:
                 try:
                     with open(self.files.real_path(path), "rb") as handle:
                         headers[path] = header_blocks(handle)
-                except (OSError, FileAccessError, EOFError) as exc:
-                    problems[path] = getattr(exc, "strerror", None) or str(exc).split(": ", 1)[-1]
+                except GzipProblem as exc:
+                    problems[path] = problem_of(exc)
+                except FileAccessError as exc:
+                    problems[path] = str(exc).split(": ", 1)[-1]
+                except OSError as exc:
+                    problems[path] = problem_of(exc)
             return headers, problems
         return read_headers_remote(self._run_raw, paths)
 

@@ -393,10 +393,17 @@ def _entry_kind(entry: os.DirEntry[str]) -> str:
     return "f" if entry.is_file(follow_symlinks=False) else "?"
 
 
+_FILE_PROGRAMS = ("cat: ", "head: ", "find: ", "readlink: ")
+"""the programs RemoteFiles reads files with, as they begin a complaint."""
+
+
 def _command_reason(err: str, path: str) -> str:
     line = err.strip().splitlines()[-1] if err.strip() else "command failed"
-    # "cat: /x: No such file or directory" -> "No such file or directory"
-    return line.rsplit(": ", 1)[-1] if path in line else line
+    # "cat: /x: No such file or directory" -> "No such file or directory"; a name that is not
+    # printable is quoted by the program ('caf'$'\351''.txt'), so it is not found in the line as is
+    if path in line or line.startswith(_FILE_PROGRAMS):
+        return line.rsplit(": ", 1)[-1]
+    return line
 
 
 def _find_error(line: str) -> str:

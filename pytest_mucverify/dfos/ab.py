@@ -17,6 +17,9 @@ Format rules implemented here:
   line numbers and re-rendering stay aligned).
 - Diagnostics stop after ``MAX_DIAGNOSTICS``, so a garbage file gives one screenful, not millions.
 - Line 0 in a diagnostic means the whole file.
+- Every diagnostic has a kind (:class:`AbProblem`): code decides on the kind, never on the text,
+  which quotes what the AB says (an unknown qualifier ``NUL`` is not binary content). The kinds
+  of the diagnostics dropped by the cap are still in ``AssociationBlock.problem_kinds``.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 
 LINE_CAP = 4096
 MAX_DIAGNOSTICS = 100
@@ -77,10 +81,28 @@ _TOKEN = re.compile(r"[^ \t\r]+")
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
+class AbProblem(StrEnum):
+    EMPTY = "empty file"
+    NON_UTF8 = "non-UTF-8 bytes"
+    BINARY = "binary content"
+    LONG_LINE = "overlong line"
+    CARRIAGE_RETURN = "carriage return"
+    UNKNOWN_QUALIFIER = "unknown qualifier"
+    REPEATED = "repeated qualifier"
+    MISSING_VALUE = "qualifier without a value"
+    MALFORMED_VALUE = "malformed value"
+    COLUMNS = "wrong column count"
+    FLAG = "bad REAL/VIRTUAL flag"
+    UNTERMINATED = "last line not terminated"
+    NO_QUALIFIERS = "no qualifier lines"
+    NOT_LISTED = "further problems not listed"
+
+
 @dataclass(frozen=True)
 class AbDiagnostic:
     line: int
     reason: str
+    kind: AbProblem
 
 
 @dataclass(frozen=True)
@@ -133,6 +155,8 @@ class AssociationBlock:
     diagnostics: tuple[AbDiagnostic, ...]
     paths: tuple[AbPath, ...] = ()
     """the path lines with the right column count, in order."""
+    problem_kinds: frozenset[AbProblem] = frozenset()
+    """the kind of every problem found, also of those beyond the diagnostics cap."""
 
     def entries_of(self, qualifier: str) -> tuple[AbEntry, ...]:
         return tuple(e for e in self.entries if e.qualifier == qualifier)
@@ -155,17 +179,21 @@ class _Diagnostics:
     def __init__(self) -> None:
         self.items: list[AbDiagnostic] = []
         self.dropped = 0
+        self.kinds: set[AbProblem] = set()
 
-    def add(self, line: int, reason: str) -> None:
+    def add(self, line: int, kind: AbProblem, reason: str) -> None:
+        self.kinds.add(kind)
         if len(self.items) < MAX_DIAGNOSTICS:
-            self.items.append(AbDiagnostic(line, reason))
+            self.items.append(AbDiagnostic(line, reason, kind))
         else:
             self.dropped += 1
 
     def result(self) -> tuple[AbDiagnostic, ...]:
         items = sorted(self.items, key=lambda d: d.line)
         if self.dropped:
-            items.append(AbDiagnostic(0, f"{self.dropped} further problems not listed"))
+            items.append(
+                AbDiagnostic(0, f"{self.dropped} further problems not listed", AbProblem.NOT_LISTED)
+            )
         return tuple(items)
 
 
@@ -188,6 +216,7 @@ def _decode(raw: bytes, number: int, offset: int, diags: _Diagnostics) -> str:
         bad = raw[exc.start]
         diags.add(
             number,
+            AbProblem.NON_UTF8,
             f"non-UTF-8 byte 0x{bad:02x} at byte offset {offset + exc.start} "
             f"(byte {exc.start + 1} of the line)",
         )
@@ -207,28 +236,28 @@ def _check(entry: AbEntry, seen: dict[str, int], diags: _Diagnostics) -> AbPath 
     """Diagnostics for one entry; its path view when it is a well-formed path line."""
     q, cols, n = entry.qualifier, entry.columns, entry.line
     if q not in QUALIFIERS:
-        diags.add(n, f"unknown qualifier {_show(q)}")
+        diags.add(n, AbProblem.UNKNOWN_QUALIFIER, f"unknown qualifier {_show(q)}")
         return None
     if q in SINGLE:
         if q in seen:
-            diags.add(n, f"{q} repeated (first on line {seen[q]})")
+            diags.add(n, AbProblem.REPEATED, f"{q} repeated (first on line {seen[q]})")
         else:
             seen[q] = n
         if not cols:
-            diags.add(n, f"{q} without a value")
+            diags.add(n, AbProblem.MISSING_VALUE, f"{q} without a value")
     if q == "RAW_MATCH_KEY" and (not cols or "=" not in cols[0]):
-        diags.add(n, "RAW_MATCH_KEY is not NAME=value")
+        diags.add(n, AbProblem.MALFORMED_VALUE, "RAW_MATCH_KEY is not NAME=value")
     if q == "RBLOG" and not cols:
-        diags.add(n, "RBLOG without a value")
+        diags.add(n, AbProblem.MISSING_VALUE, "RBLOG without a value")
     expected = LIST_COLUMNS.get(q)
     if expected is None:
         return None
     if len(cols) != expected:
-        diags.add(n, f"{q} has {len(cols)} columns, expected {expected}")
+        diags.add(n, AbProblem.COLUMNS, f"{q} has {len(cols)} columns, expected {expected}")
         return None
     if q in ("MCALIB", "MASSOC"):
         if cols[0] not in FLAGS:
-            diags.add(n, f"{q} flag {_show(cols[0])} is not REAL or VIRTUAL")
+            diags.add(n, AbProblem.FLAG, f"{q} flag {_show(cols[0])} is not REAL or VIRTUAL")
         return AbPath(n, q, cols[1], cols[0], cols[2])
     if q in PATH_QUALIFIERS:
         return AbPath(n, q, cols[0], None, cols[1] if expected == 2 else None)
@@ -243,8 +272,8 @@ def parse_ab(data: bytes, name: str = "") -> AssociationBlock:
     paths: list[AbPath] = []
     seen: dict[str, int] = {}
     if not data:
-        diags.add(0, "empty file")
-        return AssociationBlock(name, (), (), diags.result())
+        diags.add(0, AbProblem.EMPTY, "empty file")
+        return AssociationBlock(name, (), (), diags.result(), (), frozenset(diags.kinds))
     nul = data.find(b"\x00")
     text_part = data if nul < 0 else data[: data.rfind(b"\n", 0, nul) + 1]
     binary = nul >= 0 and not _is_utf8(text_part)
@@ -261,13 +290,15 @@ def parse_ab(data: bytes, name: str = "") -> AssociationBlock:
         # need counting.
         if len(raw) > LINE_CAP and (length := len(raw.decode("utf-8", "replace"))) > LINE_CAP:
             reason = f"line of {length} characters (over {LINE_CAP})"
-            diags.add(number, reason)
+            diags.add(number, AbProblem.LONG_LINE, reason)
             lines.append(AbSkipped(number, reason))
             continue
         text = _decode(raw, number, start, diags)
         if "\r" in text and not carriage_return:
             carriage_return = True
-            diags.add(number, "carriage return in the line (DOS line ends?)")
+            diags.add(
+                number, AbProblem.CARRIAGE_RETURN, "carriage return in the line (DOS line ends?)"
+            )
         text = text.rstrip("\r")
         columns, comment = _split(text)
         if columns:
@@ -282,16 +313,29 @@ def parse_ab(data: bytes, name: str = "") -> AssociationBlock:
         else:
             lines.append(AbBlank(number))
     if binary:
-        diags.add(data.count(b"\n", 0, nul) + 1, f"binary content (NUL byte at byte offset {nul})")
+        diags.add(
+            data.count(b"\n", 0, nul) + 1,
+            AbProblem.BINARY,
+            f"binary content (NUL byte at byte offset {nul})",
+        )
     elif nul >= 0:
         diags.add(
-            len(raws) + 1, f"binary content (NUL byte at byte offset {nul}); the rest is not read"
+            len(raws) + 1,
+            AbProblem.BINARY,
+            f"binary content (NUL byte at byte offset {nul}); the rest is not read",
         )
     elif tail:
-        diags.add(number, "last line not terminated (truncated file?)")
+        diags.add(number, AbProblem.UNTERMINATED, "last line not terminated (truncated file?)")
     if not entries and not binary:
-        diags.add(0, "no qualifier lines")
-    return AssociationBlock(name, tuple(entries), tuple(lines), diags.result(), tuple(paths))
+        diags.add(0, AbProblem.NO_QUALIFIERS, "no qualifier lines")
+    return AssociationBlock(
+        name,
+        tuple(entries),
+        tuple(lines),
+        diags.result(),
+        tuple(paths),
+        frozenset(diags.kinds),
+    )
 
 
 def _render_line(line: AbLine) -> str:

@@ -11,7 +11,15 @@ import posixpath
 import re
 from collections.abc import Callable, Iterable, Mapping
 
-from .ab import LINE_CAP, AbPath, AssociationBlock, expand, parse_ab
+from .ab import (
+    LINE_CAP,
+    AbDiagnostic,
+    AbPath,
+    AbProblem,
+    AssociationBlock,
+    expand,
+    parse_ab,
+)
 
 PLACES: dict[tuple[str, str | None], tuple[str, ...]] = {
     ("RAWFILE", None): ("DFO_RAW_DIR",),
@@ -25,8 +33,28 @@ PLACES: dict[tuple[str, str | None], tuple[str, ...]] = {
 """Where each kind of AB path must lie: a variable, optionally with a subfolder."""
 CHECKED_QUALIFIERS = ("RAWFILE", "MCALIB", "MASSOC", "SOF_CONTENT", "PROD_PATH")
 _ACCOUNT_DISK = re.compile(r"^/data/([^/]+)(/|$)")
-_BLOCKING = ("non-UTF-8", "binary", "NUL", "characters (over", "columns")
-"""Parser diagnostics that mean paths may have been lost: unreadable bytes, binary, cut lines."""
+BLOCKING: frozenset[AbProblem] = frozenset(
+    {AbProblem.NON_UTF8, AbProblem.BINARY, AbProblem.LONG_LINE, AbProblem.COLUMNS}
+)
+"""Problems after which an AB's paths may be missing or misread: bytes that are not UTF-8,
+binary content, a skipped line, a path line with the wrong number of columns."""
+
+
+def blocking_problems(ab: AssociationBlock) -> tuple[AbDiagnostic, ...]:
+    """The AB's diagnostics that mean paths may have been lost, decided by their kind; one more
+    (on line 0) when such a problem lies only beyond the diagnostics cap."""
+    found = tuple(d for d in ab.diagnostics if d.kind in BLOCKING)
+    unlisted = (ab.problem_kinds & BLOCKING) - {d.kind for d in found}
+    if unlisted:
+        kinds = ", ".join(sorted(unlisted))
+        found += (
+            AbDiagnostic(
+                0,
+                f"paths may be missing: the problems not listed include {kinds}",
+                min(unlisted),
+            ),
+        )
+    return found
 
 
 class AbPathRules:
@@ -74,11 +102,7 @@ class AbPathRules:
     def unclean_paths(self, ab: AssociationBlock, shown: str) -> list[str]:
         """Evidence ``AB file:line  qualifier  path  reason`` for the AB's unclean paths, and for
         what makes the AB itself unreadable."""
-        found = [
-            f"{shown}:{d.line}  (AB)  -  {d.reason}"
-            for d in ab.diagnostics
-            if any(w in d.reason for w in _BLOCKING)
-        ]
+        found = [f"{shown}:{d.line}  (AB)  -  {d.reason}" for d in blocking_problems(ab)]
         for entry in ab.paths_of(*CHECKED_QUALIFIERS):
             problems = self.problems(entry.qualifier, entry.flag, entry.path)
             if problems:

@@ -169,8 +169,15 @@ def tolerances_from(table: Mapping[str, object], where: str) -> Tolerances:
             value = spec.get(key)
             if value is None:
                 continue
-            if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-                raise ValueError(f"{where}.{pattern}.{key}: must be a number >= 0, not {value!r}")
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float)
+                or not math.isfinite(value)
+                or value < 0
+            ):
+                raise ValueError(
+                    f"{where}.{pattern}.{key}: must be a number >= 0 and finite, not {value!r}"
+                )
             values[key] = float(value)
         tolerance = Tolerance(values.get("rtol", DEFAULT_RTOL), values.get("atol", DEFAULT_ATOL))
         if pattern == "default":
