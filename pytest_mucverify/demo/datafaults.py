@@ -109,11 +109,43 @@ def _vcal_missing(dest: Path, account: str, options: DemoOptions) -> None:
     shutil.rmtree(_muc_disk(dest, account) / "calib" / "CALCHECK" / "VCAL")
 
 
+def _undated_ab(dest: Path, account: str, options: DemoOptions) -> None:
+    """An active AB on the muc without its DATE line, and full of /fujisan3 paths: it belongs to
+    no night, so only a check that reads every AB sees it."""
+    disk = _muc_disk(dest, account)
+    model = sorted((disk / "AB").glob("*.ab"))[0].read_text()
+    lines = [line for line in model.splitlines() if not line.startswith("DATE")]
+    text = "\n".join(lines).replace(f"/data/{account}/", f"{MUC_DISK}/data/{account}/") + "\n"
+    (disk / "AB" / "GIRAF.undated.ab").write_text(text)
+
+
+def _unclean_outside_window(dest: Path, account: str, options: DemoOptions) -> None:
+    """An archived AB of a night before the transition, on the muc only, with a /fujisan3 path:
+    a night the per-night rows never look at."""
+    disk = _muc_disk(dest, account)
+    model = _archived_ab(dest, account)
+    night = min(p.name for p in (disk / "logs").iterdir() if p.name < str(TRANSITION))
+    text = model.read_text().replace(f"/data/{account}/", f"{MUC_DISK}/data/{account}/", 1)
+    (disk / "logs" / night / f"redo_{model.name}").write_text(text.replace(model.parent.name, night))
+
+
 def _prefixed(qualifier: str) -> Apply:
     return _ab_line(qualifier, _physical)
 
 
 DATA_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "ab-undated",
+        "ab.clean-paths",
+        "an active AB on the muc has no DATE line (and /fujisan3 paths): it belongs to no night",
+        _undated_ab,
+    ),
+    Fault(
+        "ab-unclean-outside-window",
+        "ab.clean-paths",
+        "an AB of a night before the transition, archived on the muc, holds a /fujisan3 path",
+        _unclean_outside_window,
+    ),
     Fault(
         "ab-prefix-rawfile",
         "ab.clean-paths",

@@ -31,6 +31,8 @@ class Fault:
     """the phase the fault shows in: the catalogue test builds and verifies the site at it."""
     tolerated: bool = False
     """a change the check must accept (a difference within tolerance): the site stays READY."""
+    also: tuple[str, ...] = ()
+    """other checks that rightly fail too (one loss seen from two sides of the plan)."""
 
 
 def _script(path: Path, body: str) -> None:

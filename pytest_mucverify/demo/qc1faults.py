@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,7 @@ from astropy.io.fits.verify import VerifyWarning
 
 from .faults import Fault, _edit, _muc_disk, _old_disk
 from .fitsfile import BLOCK
+from .world import TRANSITION
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -70,11 +72,14 @@ def _remove(keyword: str) -> Callable[[fits.Header], None]:
 
 
 def _score_file(dest: Path, account: str) -> Path:
+    """The score file of an active AB of a night both blades processed."""
     logs = _muc_disk(dest, account) / "logs"
+    old_logs = _old_disk(dest, account) / "logs"
     found = sorted(
         p
         for p in logs.glob("*/*.score")
         if _muc_disk(dest, account).joinpath("AB", p.name.replace(".score", ".ab")).exists()
+        and (old_logs / p.parent.name / p.name).exists()
     )
     if not found:
         raise RuntimeError("no score file of an active AB on the muc")
@@ -114,7 +119,28 @@ def _product_missing(dest: Path, account: str, options: DemoOptions) -> None:
     _first_product(dest, account, "DARK").unlink()
 
 
+def _products_deleted(dest: Path, account: str, options: DemoOptions) -> None:
+    """Every product the muc made is gone (DFS_PRODUCT and the certified ones in DFO_CAL_DIR):
+    there is nothing left to compare, which must never pass."""
+    disk = _muc_disk(dest, account)
+    folders = [
+        *(disk / "product").glob("*/20*"),
+        *(p for p in (disk / "calib").glob("20*") if p.name >= str(TRANSITION)),
+    ]
+    if not folders:
+        raise RuntimeError("no product of the muc to delete")
+    for folder in folders:
+        shutil.rmtree(folder)
+
+
 QC1_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "muc-products-deleted",
+        "qc1.values",
+        "every product of the muc is deleted: nothing to compare",
+        _products_deleted,
+        also=("qc1.coverage",),
+    ),
     Fault(
         "qc1-float-off-1e-3",
         "qc1.values",

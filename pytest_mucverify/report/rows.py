@@ -7,6 +7,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..checking import EVIDENCE_CAP
+from .printable import printable
 
 if TYPE_CHECKING:
     from ..catalogue import CheckSpec
@@ -54,6 +55,9 @@ class ResultRow:
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
+        # what a blade sent (file names, lines of files) is shown escaped, never raw
+        self.message = printable(self.message)
+        self.evidence = [printable(item) for item in self.evidence]
         self.evidence_total = max(self.evidence_total, len(self.evidence))
         if len(self.evidence) > EVIDENCE_CAP:
             self.evidence = self.evidence[:EVIDENCE_CAP]
