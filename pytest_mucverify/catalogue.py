@@ -230,9 +230,56 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
 )
 
+MINIMUM_EVIDENCE: dict[str, str] = {
+    "host.is-muc": "the muc's hostname answered",
+    "host.64bit": "uname -m answered",
+    "host.cores": "nproc answered",
+    "host.condor-slots": "condor_status listed the slots",
+    "host.ops-reachable": "the old blade's hostname answered",
+    "host.shared-home": ".dfosrc and .qcrc read on both blades",
+    "disk.standard-dirs": "every standard directory looked up",
+    "disk.sticky-bit": "the data root and its directories listed",
+    "disk.owner": "the data root and its directories listed",
+    "disk.physical-path": "the data root resolved",
+    "rc.muc-variables": "the muc rc sourced by bash, its variables counted",
+    "rc.no-physical-prefix": "the rc's own variables read",
+    "rc.qcrc-cluster-roots": "the three root variables read",
+    "rc.dbrc-hosts": "at least one host named in .dbrc (none named fails)",
+    "rc.dbrc-mode": ".dbrc stat'ed",
+    "ab.clean-paths": "per night the muc processes: at least one AB of the night (none fails);"
+    " outside the window: every AB folder listed and every AB read",
+    "ab.references-exist": "per night the muc processes: the night's ABs (none fails), the files"
+    " its active ABs name",
+    "ab.sof-consistent": "per night the muc processes: the night's ABs (none fails)",
+    "fits.stray": "every data directory looked at, and scanned where it exists",
+    "migration.incremental": "per directory: at least one file of the incremental set on the old"
+    " blade (none fails)",
+    "migration.full": "per directory: the old tree listed; logs, lists, headers, plots and"
+    " calibrations must hold a file to migrate (none fails)",
+    "migration.calibration-memory": "at least one memory folder on the old blade (none fails)",
+    "cron.syntax": "both crontabs read; empty on an account that runs tools from cron fails",
+    "cron.commands": "the muc's active cron lines; none on an account that runs tools from"
+    " cron fails",
+    "cron.calchecker": "both crontabs read",
+    "cron.autodaily": "both crontabs read",
+    "cron.display": "the cron jobs that use a DISPLAY; none on an account with VNC fails",
+    "commissioning.ab-list-clean": "the commissioning date's AB list and AB folders looked at",
+    "commissioning.tool-versions": "every tool of [tool_versions] read (none listed fails)",
+    "rc.switched": "the rc files compared",
+    "rc.no-xv": "the rc files, job files and muc crontab read",
+    "qc1.values": "per night both blades process: at least one product paired (none fails)",
+    "qc1.scores": "per night both blades process: at least one AB scored on both (none fails)",
+    "qc1.coverage": "per night both blades process: the CALIB ABs of both (none on either"
+    " fails)",
+}
+"""what each check must have examined before it may pass; a pass without any count is failed
+by the plugin, and a check finds its own "nothing to compare" where the site says there must
+be something."""
+
 _BY_ID = {spec.id: spec for spec in CHECKS}
 assert len(_BY_ID) == len(CHECKS), "duplicate check id"
 assert all(spec.phase in PHASES for spec in CHECKS)
+assert set(MINIMUM_EVIDENCE) == set(_BY_ID), "every check writes down its minimum evidence"
 
 
 def get_check(check_id: str) -> CheckSpec:
@@ -242,5 +289,7 @@ def get_check(check_id: str) -> CheckSpec:
         raise KeyError(f"no check {check_id!r} in the catalogue") from None
 
 
-def catalogue_lines() -> list[str]:
+def catalogue_lines(minimum: bool = False) -> list[str]:
+    if minimum:
+        return [f"{s.id:28} {MINIMUM_EVIDENCE[s.id]}" for s in CHECKS]
     return [f"{s.id:28} {s.phase:15} {s.section:13} {s.title}" for s in CHECKS]

@@ -40,7 +40,7 @@ def _day(value: str) -> dt.date:
 
 
 def _checks(args: argparse.Namespace) -> int:
-    print("\n".join(catalogue_lines()))
+    print("\n".join(catalogue_lines(minimum=args.evidence)))
     return 0
 
 
@@ -98,7 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault", action="append", default=[], metavar="ID", help="inject a catalogued fault"
     )
     demo.set_defaults(run=_demo_site)
-    commands.add_parser("checks", help="the catalogue of checks").set_defaults(run=_checks)
+    checks = commands.add_parser("checks", help="the catalogue of checks")
+    checks.add_argument(
+        "--evidence", action="store_true", help="what each check must examine before it may pass"
+    )
+    checks.set_defaults(run=_checks)
     commands.add_parser("faults", help="the catalogue of demo faults").set_defaults(run=_faults)
     for name, help_text in (
         ("qc1", "print the ESO QC keywords of FITS files as JSON"),
