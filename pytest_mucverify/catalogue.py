@@ -269,8 +269,7 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     "rc.no-xv": "the rc files, job files and muc crontab read",
     "qc1.values": "per night both blades process: at least one product paired (none fails)",
     "qc1.scores": "per night both blades process: at least one AB scored on both (none fails)",
-    "qc1.coverage": "per night both blades process: the CALIB ABs of both (none on either"
-    " fails)",
+    "qc1.coverage": "per night both blades process: the CALIB ABs of both (none on either fails)",
 }
 """what each check must have examined before it may pass; a pass without any count is failed
 by the plugin, and a check finds its own "nothing to compare" where the site says there must

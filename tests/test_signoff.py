@@ -34,6 +34,19 @@ WAIVER = {
 }
 
 
+FULL_WINDOW = {
+    "today": "2013-02-25",
+    "first": "2013-02-21",
+    "last": "2013-02-24",
+    "nights": 4,
+    "required_first": "2013-02-21",
+    "required_last": "2013-02-24",
+    "required_nights": 4,
+    "narrowed": False,
+    "covers_required": True,
+}
+
+
 def account_run(account: str = "giraffe", **changes: Any) -> AccountRun:
     """A finished operational run in which every check of the catalogue passed an hour ago."""
     rows = [
@@ -63,9 +76,18 @@ def account_run(account: str = "giraffe", **changes: Any) -> AccountRun:
         "finished": NOW - dt.timedelta(hours=1) + dt.timedelta(seconds=40),
         "plugin_version": "0.1.0",
         "user": "giraffe@muc02",
+        "window": FULL_WINDOW,
     }
     fields.update(changes)
     return AccountRun(**fields)
+
+
+def test_a_narrowed_run_is_not_signed_off(tmp_path: Path) -> None:
+    narrowed = {**FULL_WINDOW, "first": "2013-02-23", "narrowed": True, "covers_required": False}
+    write_account_reports(account_run(window=narrowed), tmp_path)
+    entry = signoff(tmp_path, ["giraffe"], now=NOW)["accounts"][0]
+    assert entry["verdict"] == "INCOMPLETE"
+    assert any("not a full-window run" in reason for reason in entry["reasons"])
 
 
 def set_row(run: AccountRun, check: str, **values: Any) -> AccountRun:
@@ -168,7 +190,7 @@ def test_a_missing_results_file_is_incomplete(tmp_path: Path) -> None:
     uves = data["accounts"][1]
     assert (uves["account"], uves["verdict"]) == ("uves", "INCOMPLETE")
     assert uves["reasons"] == [
-        f"no results file: nothing under {tmp_path / 'uves'}/<host>/results.json"
+        f"never run: no results file at {tmp_path / 'uves'}/<host>/results.json"
     ]
     assert data["verdict"] == "INCOMPLETE"
 

@@ -126,7 +126,9 @@ def _unclean_outside_window(dest: Path, account: str, options: DemoOptions) -> N
     model = _archived_ab(dest, account)
     night = min(p.name for p in (disk / "logs").iterdir() if p.name < str(TRANSITION))
     text = model.read_text().replace(f"/data/{account}/", f"{MUC_DISK}/data/{account}/", 1)
-    (disk / "logs" / night / f"redo_{model.name}").write_text(text.replace(model.parent.name, night))
+    (disk / "logs" / night / f"redo_{model.name}").write_text(
+        text.replace(model.parent.name, night)
+    )
 
 
 def _prefixed(qualifier: str) -> Apply:
