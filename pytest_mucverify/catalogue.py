@@ -288,7 +288,5 @@ def get_check(check_id: str) -> CheckSpec:
         raise KeyError(f"no check {check_id!r} in the catalogue") from None
 
 
-def catalogue_lines(minimum: bool = False) -> list[str]:
-    if minimum:
-        return [f"{s.id:28} {MINIMUM_EVIDENCE[s.id]}" for s in CHECKS]
+def catalogue_lines() -> list[str]:
     return [f"{s.id:28} {s.phase:15} {s.section:13} {s.title}" for s in CHECKS]

@@ -8,7 +8,6 @@ plugin: absence of data never passes.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 import pytest
 
@@ -28,7 +27,7 @@ class CheckFailed(AssertionError):
         """inline figures for the report: {"title", "mime", "data" (base64)}."""
 
 
-def check(check_id: str) -> Any:
+def check(check_id: str) -> pytest.MarkDecorator:
     """Mark a test in suites/ as the check with this catalogue id."""
     return pytest.mark.mucverify_check(check_id)
 

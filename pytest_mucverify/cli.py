@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .catalogue import catalogue_lines
 from .phases import PHASES
 
 
@@ -40,16 +40,38 @@ def _day(value: str) -> dt.date:
 
 
 def _checks(args: argparse.Namespace) -> int:
-    print("\n".join(catalogue_lines(minimum=args.evidence)))
+    from .catalogue import CHECKS, MINIMUM_EVIDENCE
+
+    if args.evidence:
+        minimum = [(s.id, MINIMUM_EVIDENCE[s.id]) for s in CHECKS]
+        print("\n".join(table(("check", "what it must examine before it may pass"), minimum)))
+        return 0
+    rows = [(s.id, s.phase, s.section, s.title) for s in CHECKS]
+    print("\n".join(table(("check", "phase", "plan", "what it verifies"), rows)))
     return 0
 
 
 def _faults(args: argparse.Namespace) -> int:
     from .demo import FAULTS
 
-    for fault in FAULTS:
-        print(f"{fault.id:28} {fault.check:24} {fault.account:9} {fault.breaks}")
+    print(
+        "\n".join(
+            table(
+                ("fault", "check", "account", "phase", "what it breaks"),
+                [(f.id, f.check, f.account, f.phase, f.breaks) for f in FAULTS],
+            )
+        )
+    )
     return 0
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    """Columns as wide as their longest cell; the last one runs free."""
+    widths = [max(len(str(row[n])) for row in [header, *rows]) for n in range(len(header) - 1)]
+    return [
+        "  ".join([*(f"{cell!s:{w}}" for cell, w in zip(row, widths, strict=False)), str(row[-1])])
+        for row in [header, *rows]
+    ]
 
 
 def _tool(name: str) -> Callable[[Sequence[str]], int]:
@@ -70,22 +92,37 @@ TOOLS = ("qc1", "compare-qc1", "crontab-lint", "signoff")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
     from .demo import DEFAULT_ACCOUNTS, DEFAULT_NIGHTS
 
     parser = argparse.ArgumentParser(
         prog="mucverify", description="dfo/qc -> muc migration verification"
     )
+    parser.add_argument("--version", action="version", version=f"mucverify {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-    demo = commands.add_parser("demo-site", help="build the simulated blade pair into DIR")
-    demo.add_argument("dir", metavar="DIR")
+    demo = commands.add_parser(
+        "demo-site",
+        help="build the simulated blade pair into DIR",
+        description="Build the demo site into DIR (a new or empty folder): a shared home, the"
+        " muc and the old blades of the accounts, and DIR/site.toml to run against.",
+    )
+    demo.add_argument("dir", metavar="DIR", help="where to build the site")
     demo.add_argument(
-        "--accounts", default=",".join(DEFAULT_ACCOUNTS), help="comma-separated demo accounts"
+        "--accounts",
+        default=",".join(DEFAULT_ACCOUNTS),
+        help="comma-separated demo accounts (default: %(default)s)",
     )
     demo.add_argument(
-        "--nights", type=int, default=DEFAULT_NIGHTS, help="nights around the transition date"
+        "--nights",
+        type=int,
+        default=DEFAULT_NIGHTS,
+        help="nights of the calendar, half of them before the transition date (default: %(default)s)",
     )
     demo.add_argument(
-        "--phase", choices=PHASES, default="operational", help="phase the accounts have reached"
+        "--phase",
+        choices=PHASES,
+        default="operational",
+        help="the phase the accounts have reached (default: %(default)s)",
     )
     demo.add_argument(
         "--today",
@@ -115,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `mucverify faults | head` ends quietly
     words = list(sys.argv[1:] if argv is None else argv)
     if words and words[0] in TOOLS:
         return int(_tool(words[0])(words[1:]))

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from .catalogue import get_check
+from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
-from .phases import reached
+from .phases import PHASES, reached
 from .report import htmlreport
-from .report.outcome import ROW_PROPERTY, make_row
+from .report.outcome import ROW_PROPERTY, failure_repr, make_row, row_of
 from .report.recorder import DESELECTED_OUTPUT, RUN_DATE_INPUT, RunRecorder, partial_reasons
+from .report.rows import ERROR, FAILED
 from .report.waivers import WaiverError, WaiverSet, site_waivers
 from .runplan import (
     DEFAULT_PHASE,
@@ -122,13 +123,24 @@ def _load_plan(config: pytest.Config) -> RunPlan:
     )
 
 
+SUITES = Path(__file__).parent / "suites"
+"""the verification suites, shipped with the package."""
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
-    """Resolve the run plan once per process; the controller also records and writes reports."""
+    """Resolve the run plan once per process; the controller also records and writes reports.
+    A run that names an account and no test paths collects the shipped suites, from any
+    directory."""
     config.addinivalue_line(
         "markers", f"{MARKER}(check_id): the catalogue check this test verifies"
     )
+    for marker, help_text in selection_markers():
+        config.addinivalue_line("markers", f"{marker}: {help_text}")
     if not config.getoption("account"):
         return
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        config.args[:] = [str(SUITES)]
     try:
         plan = _load_plan(config)
         waivers = site_waivers(plan.site)
@@ -220,16 +232,33 @@ def _check_of(item: pytest.Item) -> str | None:
     return str(marker.args[0]) if marker and marker.args else None
 
 
+def phase_marker(phase: str) -> str:
+    return "phase_" + phase.replace("-", "_")
+
+
+def selection_markers() -> list[tuple[str, str]]:
+    """The markers a verification test carries: its phase and its check family."""
+    phases = [(phase_marker(p), f"checks of the {p} phase") for p in PHASES]
+    families = sorted({spec.family for spec in CHECKS})
+    return [*phases, *((f, f"checks of the {f}.* family") for f in families)]
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A test that names an unknown check is a broken suite: say so before anything runs."""
+    """Each verification test can be selected the pytest way: by its check id (``-k
+    qc1.values``), its phase (``-m phase_verification``) and family (``-m qc1``). A test that
+    names an unknown check is a broken suite: say so before anything runs."""
     for item in items:
         check_id = _check_of(item)
         if check_id is None:
             continue
         try:
-            get_check(check_id)
+            spec = get_check(check_id)
         except KeyError as exc:
             raise pytest.UsageError(f"{item.nodeid}: {exc.args[0]}") from None
+        item.extra_keyword_matches.add(check_id)
+        item.add_marker(phase_marker(spec.phase))
+        item.add_marker(spec.family)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -281,15 +310,32 @@ def pytest_runtest_makereport(
         take_record() if call.when == "call" else None,
     )
     report.user_properties.append((ROW_PROPERTY, row.to_dict()))
-    if call.excinfo is not None and isinstance(call.excinfo.value, CheckFailed):
-        # the plan's words and the evidence, not a traceback into the check's code
-        shown = [f"  {item}" for item in row.evidence[:SHOWN_EVIDENCE]]
-        more = row.evidence_total - len(shown)
-        report.longrepr = "\n".join(
-            [
-                f"{row.check}: {row.message}",
-                *shown,
-                *([f"  ... and {more} more"] if more > 0 else []),
-            ]
-        )
+    path, line = str(item.path), (item.location[1] or 0) + 1
+    if row.status in (FAILED, ERROR) and (
+        report.outcome == "passed" or isinstance(getattr(call.excinfo, "value", None), CheckFailed)
+    ):
+        # the plan's words and the evidence, not a traceback into the check's code; a pass
+        # without evidence fails here too, so pytest's count agrees with the report
+        report.outcome = "failed"
+        report.longrepr = failure_repr(row, path, line, SHOWN_EVIDENCE)
+    elif report.skipped and isinstance(report.longrepr, tuple):
+        report.longrepr = (path, line, report.longrepr[2])  # at the check, not in the plugin
     return report
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_report_teststatus(
+    report: pytest.TestReport, config: pytest.Config
+) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
+    """``-v`` shows the check id and its status beside pytest's word."""
+    row = row_of(report)
+    if row is None or (report.when != "call" and report.passed):
+        return None
+    if report.when != "call" and report.failed:
+        category, letter, word, colour = "error", "E", "ERROR", "red"
+    else:
+        category = report.outcome
+        letter = {"passed": ".", "failed": "F", "skipped": "s"}[report.outcome]
+        word = report.outcome.upper()
+        colour = {"passed": "green", "failed": "red", "skipped": "yellow"}[report.outcome]
+    return category, letter, (f"{word} {row['check']} {row['status']}", {colour: True})

@@ -13,7 +13,7 @@ from typing import Any
 from pytest_mucverify.demo import DemoOptions, build_demo_site
 
 REPO = Path(__file__).resolve().parents[1]
-SUITES = REPO / "suites"
+SUITES = REPO / "pytest_mucverify" / "suites"
 OK_STATUSES = {"passed", "not-applicable"}
 
 

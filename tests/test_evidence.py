@@ -117,7 +117,12 @@ def test_a_check_that_passes_without_evidence_fails(clean_run: Path, tmp_path: P
 
 @pytest.mark.parametrize(
     "args",
-    [["--co"], ["-k", "qc1"], ["--lf"], ["suites/test_host.py::test_the_muc_runs_a_64bit_os"]],
+    [
+        ["--co"],
+        ["-k", "qc1"],
+        ["--lf"],
+        ["pytest_mucverify/suites/test_host.py::test_the_muc_runs_a_64bit_os"],
+    ],
     ids=["collect-only", "keyword", "last-failed", "node-id"],
 )
 def test_a_partial_run_leaves_the_certification_untouched(

@@ -83,3 +83,32 @@ def make_row(
         figures=figures,
         examined=examined,
     )
+
+
+def row_of(report: pytest.TestReport) -> dict[str, Any] | None:
+    """The result row a test's report carries (from the worker that ran it), if any."""
+    for key, value in reversed(report.user_properties):
+        if key == ROW_PROPERTY and isinstance(value, dict):
+            return value
+    return None
+
+
+def failure_repr(row: ResultRow, path: str, line: int, shown: int) -> Any:
+    """What pytest prints for a failed check: its message and evidence at the check's line, with
+    the message in the short summary (``FAILED ... - 3 unclean paths``). Built from pytest's own
+    representation classes, which xdist carries from the workers."""
+    lines = [f"{row.check}: {row.message}", *(f"  {item}" for item in row.evidence[:shown])]
+    if row.evidence_total > shown:
+        lines.append(f"  ... and {row.evidence_total - shown} more")
+    message = f"{row.check}: {row.message}"
+    try:
+        from _pytest._code.code import (
+            ExceptionChainRepr,
+            ReprEntryNative,
+            ReprFileLocation,
+            ReprTraceback,
+        )
+    except ImportError:  # a pytest that moved them: the plain text still says it all
+        return "\n".join(lines)
+    traceback = ReprTraceback([ReprEntryNative([f"{text}\n" for text in lines])], None, "native")
+    return ExceptionChainRepr([(traceback, ReprFileLocation(path, line, message), None)])
