@@ -390,16 +390,18 @@ class _SiteReader:
             raise self.fail(f"{where}qc_cluster", "must be true or false")
         transition = self.opt_date(spec, "transition_date", where)
         commissioning = self.opt_date(spec, "commissioning_date", where)
-        if transition and commissioning and commissioning < transition:
+        if transition and commissioning and commissioning <= transition:
             raise self.fail(
                 f"{where}commissioning_date",
-                f"{commissioning} is before the transition date {transition}",
+                f"{commissioning} is not after the transition date {transition}: the plan"
+                " verifies nights on both blades before autoDaily is commissioned",
             )
         switch = self.opt_date(spec, "switch_date", where)
         before = commissioning or transition
-        if switch and before and switch < before:
+        if switch and before and switch <= before:
             raise self.fail(
-                f"{where}switch_date", f"{switch} is before the commissioning date {before}"
+                f"{where}switch_date",
+                f"{switch} is not after the commissioning (or transition) date {before}",
             )
         carried = self.strings(spec, "carried", where, ())
         left_behind = self.strings(spec, "left_behind", where, ())

@@ -52,6 +52,9 @@ class NightWindow:
     """``--dates`` chose the nights, not the time model."""
     why_empty: str = ""
     """why no night is required although the phase has per-night checks."""
+    claim_problem: str = ""
+    """why the claimed phase cannot hold on TODAY by the site's dates (operational before the
+    switch)."""
 
     @property
     def nights(self) -> tuple[dt.date, ...]:
@@ -66,6 +69,12 @@ class NightWindow:
         if self.required_last < self.required_first:
             return ()
         return _days(self.required_first, self.required_last)
+
+    def problems(self) -> list[str]:
+        """What keeps a run over this window from certifying its phase."""
+        found = [self.claim_problem] if self.claim_problem else []
+        gap = self.uncovered()
+        return [*found, gap] if gap else found
 
     def uncovered(self) -> str | None:
         """Why this window does not cover what the phase requires, or None when it does."""
@@ -95,6 +104,7 @@ class NightWindow:
             "required_nights": len(self.required_nights),
             "narrowed": self.narrowed,
             "covers_required": self.uncovered() is None,
+            "claim_problem": self.claim_problem or None,
         }
 
 
@@ -118,12 +128,29 @@ def night_window(
             )
         else:
             required_first, required_last = account.transition_date, yesterday
-    if dates is not None:
-        first, last = dates
-        return NightWindow(today, first, last, required_first, required_last, True, why_empty)
+    claim = phase_claim_problem(account, phase, today)
+    first, last = dates if dates is not None else (required_first, required_last)
     return NightWindow(
-        today, required_first, required_last, required_first, required_last, False, why_empty
+        today, first, last, required_first, required_last, dates is not None, why_empty, claim
     )
+
+
+def phase_claim_problem(account: Account, phase: str, today: dt.date) -> str:
+    """An operational claim needs the switch behind it: the site's switch_date on or before
+    TODAY. Without that, the old blade is still the operational one."""
+    if not reached(phase, "operational"):
+        return ""
+    if account.switch_date is None:
+        return (
+            f"the run claims operational, but the site gives no switch_date for {account.name}:"
+            " the day autoDaily moved to the muc is what makes it operational"
+        )
+    if account.switch_date > today:
+        return (
+            f"the run claims operational, but the switch to the muc is set for"
+            f" {account.switch_date}, after TODAY {today}"
+        )
+    return ""
 
 
 @dataclass(frozen=True)

@@ -235,3 +235,42 @@ def test_the_window_runs_from_the_transition_to_yesterday(clean_run: Path) -> No
     assert before.muc and "before the transition" in before.muc
     verifying = night_roles(account, "verification", dt.date(2013, 2, 23), dt.date(2013, 2, 25))
     assert verifying.muc and "commissioning" in verifying.muc
+
+
+def test_an_operational_claim_before_the_switch_is_incomplete(
+    clean_run: Path, tmp_path: Path
+) -> None:
+    site = clean_run / "site" / "site.toml"
+    results = verify(site, "giraffe", tmp_path, "--today=2013-02-23").results("giraffe")
+    assert results["verdict"] == "INCOMPLETE"
+    assert any("switch to the muc is set for 2013-02-24" in r for r in results["verdict_reasons"])
+
+
+def test_a_later_partial_run_that_fails_stops_the_signoff(clean_run: Path, tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    subprocess.run(["cp", "-a", str(clean_run / "reports"), str(reports)], check=True)
+    folder = reports / "giraffe" / "muc02"
+    partial = json.loads((folder / "results.json").read_text())
+    partial["finished"] = "2099-01-01T00:00:00+00:00"
+    partial["partial"] = ["-k 'qc1' selected part of the checks"]
+    next(r for r in partial["checks"] if r["check"] == "qc1.values")["status"] = "failed"
+    (folder / "partial-results.json").write_text(json.dumps(partial))
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_mucverify.cli", "signoff", "--accounts=giraffe",
+         f"--reports-dir={reports}", f"--site={clean_run / 'site' / 'site.toml'}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "NOT READY" in done.stdout and "found qc1.values failing" in done.stdout
+
+
+def test_results_of_another_site_are_not_signed_off(clean_run: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.toml"
+    other.write_text((clean_run / "site" / "site.toml").read_text())
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_mucverify.cli", "signoff", "--accounts=giraffe",
+         f"--reports-dir={clean_run / 'reports'}", f"--site={other}"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert f"not of {other}" in done.stdout

@@ -79,7 +79,21 @@ def test_dates_are_read_as_dates(tmp_path: Path) -> None:
         ),
         (
             MINIMAL + "transition_date = 2013-02-21\ncommissioning_date = 2013-01-01\n",
-            "is before the transition date",
+            "is not after the transition date",
+        ),
+        (
+            MINIMAL + "transition_date = 2013-02-21\ncommissioning_date = 2013-02-21\n",
+            "accounts.giraffe.commissioning_date: 2013-02-21 is not after the transition date",
+        ),
+        (
+            MINIMAL
+            + "transition_date = 2013-02-21\ncommissioning_date = 2013-02-23\n"
+            + "switch_date = 2013-02-23\n",
+            "accounts.giraffe.switch_date: 2013-02-23 is not after the commissioning",
+        ),
+        (
+            MINIMAL + "first_night = 2013-02-21\n",
+            "accounts.giraffe.first_night: the night window is no longer fixed in the site",
         ),
         (MINIMAL + "colour = 1\n", "accounts.giraffe.colour: unknown key"),
         (

@@ -209,7 +209,7 @@ class RunRecorder:
             waivers=waiver_summary(self.waivers, target.account.name, rows, self.run_date),
             in_progress=in_progress,
             window=target.window.to_dict() if target.window else None,
-            window_gap=target.window.uncovered() if target.window else None,
+            window_problems=target.window.problems() if target.window else [],
             partial=self.partial_now(),
         )
 

@@ -40,7 +40,7 @@ from .rows import (
 )
 from .schema import schema_errors
 from .waivers import waiver_still_valid
-from .writer import ENV, SCHEMA_VERSION
+from .writer import ENV, PARTIAL_PREFIX, SCHEMA_VERSION
 
 OPERATIONAL = PHASES[-1]
 DEFAULT_MAX_AGE_HOURS = 24.0
@@ -242,6 +242,33 @@ def _parse_date(value: Any) -> dt.date | None:
         return None
 
 
+def later_partial_failures(results: Path, data: Any) -> str | None:
+    """A partial run (-k, --lf) after the certification that found a failure: the certification
+    no longer tells the truth, whatever it says."""
+    partial = results.with_name(f"{PARTIAL_PREFIX}results.json")
+    try:
+        later = json.loads(partial.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(later, dict) or not isinstance(data, dict):
+        return None
+    if str(later.get("finished", "")) <= str(data.get("finished", "")):
+        return None
+    bad = sorted(
+        {
+            str(row.get("check"))
+            for row in later.get("checks", [])
+            if isinstance(row, dict) and row.get("status") in (FAILED, ERROR)
+        }
+    )
+    if not bad:
+        return None
+    return (
+        f"a partial run of {later.get('finished')}, after this certification, found"
+        f" {_names(bad)} failing"
+    )
+
+
 def phase_statuses(rows: Sequence[dict[str, Any]]) -> dict[str, str]:
     """Each phase's status: the one that says most of its rows (failed before passed)."""
     order = (ERROR, FAILED, NOT_RUN, WAIVED, PASSED, NOT_APPLICABLE)
@@ -262,6 +289,7 @@ def judge_account(
     max_age: dt.timedelta,
     host: str | None = None,
     today: dt.date | None = None,
+    site_path: Path | None = None,
 ) -> AccountSignoff:
     """The sign-off row of one account, from its newest results.json under the reports folder
     (under the host the site places it on, when that is known)."""
@@ -301,6 +329,18 @@ def judge_account(
     entry.verdict, entry.reasons, facts = judge_results(
         data, account, entry.host, now, max_age, today
     )
+    later = later_partial_failures(path, data)
+    if later:
+        entry.reasons.append(later)
+        if entry.verdict == READY:
+            entry.verdict = NOT_READY
+    if site_path is not None and isinstance(data, dict):
+        written_for = Path(str(data.get("site", "")))
+        if written_for.resolve() != site_path.resolve():
+            entry.reasons.insert(
+                0, f"the results are of the site {written_for}, not of {site_path}"
+            )
+            entry.verdict = INCOMPLETE
     entry.window = facts.get("window")
     entry.examined = facts.get("examined") or {}
     entry.phases = facts.get("phases") or {}
@@ -356,7 +396,9 @@ def signoff(
         entries = []
         for name in names:
             spec = site.accounts.get(name)
-            entry = judge_account(reports_dir, name, now, max_age, spec.muc if spec else None, day)
+            entry = judge_account(
+                reports_dir, name, now, max_age, spec.muc if spec else None, day, site.path
+            )
             if spec is None:
                 entry.verdict = INCOMPLETE
                 entry.reasons.insert(0, f"the site {site.path} has no account {name}")

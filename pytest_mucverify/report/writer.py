@@ -62,16 +62,16 @@ class AccountRun:
     """the placeholder written when the run starts; replaced when it finishes."""
     window: Mapping[str, Any] | None = None
     """the run's night window (timeline.NightWindow.to_dict)."""
-    window_gap: str | None = None
-    """why the window does not cover the nights the phase requires (None when it does)."""
+    window_problems: Sequence[str] = ()
+    """why the window does not cover the nights the phase requires, or the phase cannot hold
+    on the run's TODAY."""
     partial: Sequence[str] = ()
     """why this run is not a full certification (checks deselected, node ids named)."""
 
     def verdict(self) -> tuple[str, list[str]]:
         result, reasons = verdict(self.rows, self.complete)
         extra = [f"partial run: {reason}" for reason in self.partial]
-        if self.window_gap:
-            extra.append(self.window_gap)
+        extra += self.window_problems
         if extra and result == READY:
             result = INCOMPLETE
         return result, [*extra, *reasons]
