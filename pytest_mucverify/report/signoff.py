@@ -404,6 +404,8 @@ def signoff(
                 entry.reasons.insert(0, f"the site {site.path} has no account {name}")
             else:
                 entry.features = sorted(spec.features)
+                entry.host = entry.host or spec.muc
+                entry.ops_host = entry.ops_host or spec.ops
             entries.append(entry)
     else:
         names = list(accounts) or accounts_in(reports_dir)
