@@ -102,6 +102,14 @@ def _load_plan(config: pytest.Config) -> RunPlan:
         _setting(config, "reports_dir", "mucverify_reports_dir", None, DEFAULT_REPORTS_DIR)
         or DEFAULT_REPORTS_DIR
     )
+    if phase not in PHASES:
+        raise UsageProblem(f"--phase={phase}: not a phase; use one of {', '.join(PHASES)}")
+    reports = reports if reports.is_absolute() else Path(config.invocation_params.dir) / reports
+    for folder in (reports, *reports.parents):
+        if folder.exists():
+            if not folder.is_dir():
+                raise UsageProblem(f"--reports-dir={reports}: {folder} is a file, not a folder")
+            break
     if site_value == "demo":
         from .demo.cache import cached_demo_site
 
@@ -117,7 +125,7 @@ def _load_plan(config: pytest.Config) -> RunPlan:
         config.getoption("host"),
         config.getoption("ops_host"),
         phase,
-        reports if reports.is_absolute() else Path(config.invocation_params.dir) / reports,
+        reports,
         config.getoption("dates"),
         _setting(config, "today", "mucverify_today", "MUCVERIFY_TODAY", None),
     )

@@ -67,11 +67,22 @@ def _sof_outsider(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(ab, lambda t: t.replace("PRODUCTS\t", f"SOF_CONTENT\t{frame}\tBIAS\nPRODUCTS\t", 1))
 
 
-def _raw_missing(dest: Path, account: str, options: DemoOptions) -> None:
+def _first_raw_of_active_ab(dest: Path, account: str) -> Path:
     disk = _muc_disk(dest, account)
     first_ab = sorted((disk / "AB").glob("*.ab"))[0].read_text().splitlines()
     raw = next(line.split("\t")[1] for line in first_ab if line.startswith("RAWFILE\t"))
-    (disk / raw.split(f"/data/{account}/", 1)[1]).unlink()
+    return disk / raw.split(f"/data/{account}/", 1)[1]
+
+
+def _raw_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    _first_raw_of_active_ab(dest, account).unlink()
+
+
+def _raw_dangling_link(dest: Path, account: str, options: DemoOptions) -> None:
+    """The raw file is a link whose target is gone (a download that never finished)."""
+    raw = _first_raw_of_active_ab(dest, account)
+    raw.unlink()
+    raw.symlink_to(f"../../ngas_cache/{raw.name}")
 
 
 def _stray(relative: str) -> Apply:
@@ -201,6 +212,12 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "ab.references-exist",
         "a raw file of an active AB is missing on the muc",
         _raw_missing,
+    ),
+    Fault(
+        "raw-dangling-link",
+        "ab.references-exist",
+        "a raw file an active AB names is a link to nothing",
+        _raw_dangling_link,
     ),
     Fault(
         "stray-fits-in-logs",

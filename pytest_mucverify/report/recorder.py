@@ -79,6 +79,8 @@ class RunRecorder:
         self.problems: list[str] = []
         self.started = dt.datetime.now(dt.UTC)
         self.written: list[Path] = []
+        self.unwritten: list[str] = []
+        """accounts whose reports could not be written, with the reason."""
         self.user = f"{getpass.getuser()}@{socket.gethostname()}"
 
     @property
@@ -102,10 +104,13 @@ class RunRecorder:
         )
         self.placeholder_written = True
         for target in self.plan.targets:
-            write_account_reports(
-                self._account_run(target, [], [reason], self.started, in_progress=True),
-                self.plan.reports_dir,
-            )
+            try:
+                write_account_reports(
+                    self._account_run(target, [], [reason], self.started, in_progress=True),
+                    self.plan.reports_dir,
+                )
+            except OSError as exc:
+                self.unwritten.append(f"{target.account.name}: {exc}")
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
@@ -244,15 +249,23 @@ class RunRecorder:
         if self.collect_only:
             return
         for run in self.account_runs(exitstatus):
-            folder = write_account_reports(run, self.plan.reports_dir)
-            if run.partial and self.placeholder_written:
-                restore_certification(folder)
+            try:
+                folder = write_account_reports(run, self.plan.reports_dir)
+                if run.partial and self.placeholder_written:
+                    restore_certification(folder)
+            except OSError as exc:
+                self.unwritten.append(f"{run.account}: {exc}")
+                continue
             self.written.append(folder)
+        if self.unwritten and session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
-        if not self.written:
+        if not self.written and not self.unwritten:
             return
         terminalreporter.section("mucverify")
+        for problem in dict.fromkeys(self.unwritten):
+            terminalreporter.write_line(f"cannot write the reports of {problem}", red=True)
         prefix = PARTIAL_PREFIX if self.partial_now() else ""
         for folder in self.written:
             summary = json.loads((folder / f"{prefix}results.json").read_text(encoding="utf-8"))

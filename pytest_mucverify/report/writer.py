@@ -311,7 +311,10 @@ def write_account_reports(run: AccountRun, reports_dir: Path) -> Path:
     _write_atomic(folder / f"{prefix}certification.html", html)
     if not run.in_progress and not run.partial and any(row.nodeid for row in run.rows):
         # a run in which no test reported (stopped at once) tells the history nothing
-        history.store(folder / history.HISTORY, text, run.started)
+        try:
+            history.store(folder / history.HISTORY, text, run.started)
+        except OSError as exc:
+            raise OSError(f"{folder / history.HISTORY}: the history cannot be kept: {exc}") from None
     return folder
 
 

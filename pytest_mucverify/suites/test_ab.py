@@ -109,11 +109,17 @@ def test_every_file_an_active_ab_names_is_on_the_muc(
     examined("active ABs", len(active))
     examined("files named", sum(len(needed) for needed in wanted.values()))
     for folder, needed in wanted.items():
-        present = {e.path for e in account.listing(account.muc, folder, max_depth=1).entries}
+        present = {e.path: e for e in account.listing(account.muc, folder, max_depth=1).entries}
         for where, qualifier, path in needed:
             name = posixpath.basename(path)
-            if name not in present and header_instead(name) not in present:
+            found = present.get(name) or present.get(header_instead(name))
+            if found is None:
                 missing.append(f"{where}  {qualifier}  {path}  missing on {account.muc.name}")
+            elif found.kind == "l" and not account.muc.exists(f"{folder}/{found.path}"):
+                missing.append(
+                    f"{where}  {qualifier}  {path}  a link to {found.target}, which does not"
+                    f" exist on {account.muc.name}"
+                )
     require_none(missing, f"files named by active ABs of {night} but not on the muc")
 
 
