@@ -13,8 +13,10 @@ from .bladedata import BladeData
 from .checking import not_applicable, nothing_to_compare
 from .dfos.abpaths import AbPathRules
 from .dfos.crontab import Crontab, parse_crontab
+from .dfos.dbrc import hosts_named
 from .dfos.layout import DATA_DIRECTORIES, data_root
 from .phases import reached
+from .report.redact import dbrc_values
 from .runplan import RunPlan, Target
 from .site import Account, Site
 from .timeline import NightRoles, night_roles
@@ -53,6 +55,17 @@ class AccountUnderTest:
 
     def home_file(self, name: str) -> str:
         return f"{self.spec.home.rstrip('/')}/{name}"
+
+    @cached_property
+    def secrets(self) -> list[str]:
+        """Every value of the account's .dbrc (passwords, users, servers): no report shows them.
+        Blade names stay, so a finding can still say which blade .dbrc names."""
+        try:
+            text = self.muc.read_text(self.home_file(".dbrc"))
+        except BladeError:
+            return []
+        blades = {*self.site.hosts, *(h.host for h in hosts_named(text))}
+        return dbrc_values(text, blades)
 
     @cached_property
     def muc_rc(self) -> str:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from .blade import BladeError
 from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
@@ -235,6 +236,12 @@ def night(request: pytest.FixtureRequest) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
+def _secrets_of(config: pytest.Config, account: str) -> list[str]:
+    """The values of the account's .dbrc, read once per worker by its context, for redaction."""
+    context = config.stash.get(CONTEXTS_KEY, {}).get(account)
+    return context.secrets if context is not None else []
+
+
 def _check_of(item: pytest.Item) -> str | None:
     marker = item.get_closest_marker(MARKER)
     return str(marker.args[0]) if marker and marker.args else None
@@ -316,11 +323,13 @@ def pytest_runtest_makereport(
         call.duration,
         item.nodeid,
         take_record() if call.when == "call" else None,
+        _secrets_of(item.config, target.account.name),
     )
     report.user_properties.append((ROW_PROPERTY, row.to_dict()))
     path, line = str(item.path), (item.location[1] or 0) + 1
     if row.status in (FAILED, ERROR) and (
-        report.outcome == "passed" or isinstance(getattr(call.excinfo, "value", None), CheckFailed)
+        report.outcome == "passed"
+        or isinstance(getattr(call.excinfo, "value", None), CheckFailed | BladeError)
     ):
         # the plan's words and the evidence, not a traceback into the check's code; a pass
         # without evidence fails here too, so pytest's count agrees with the report

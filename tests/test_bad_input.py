@@ -87,3 +87,37 @@ def test_hostile_file_names_are_shown_escaped_and_json_and_html_agree(tmp_path: 
     html = (tmp_path / "reports/giraffe/muc02/certification.html").read_text()
     assert "NOT READY" in html and "caf\\xe9.log" in html and "\x1b" not in html
     json.loads((tmp_path / "reports/giraffe/muc02/results.json").read_text())
+
+
+def test_secrets_never_reach_any_output(tmp_path: Path) -> None:
+    """Secrets planted where findings quote them: an xv call with its password on a cron line, a
+    cron line cron refuses with a mysql password, the .dbrc password itself on a cron line, and
+    an rc assignment bash complains about. Every check still fails where it should; no output
+    shows a secret."""
+    site = build_site(tmp_path / "site", accounts=("giraffe",))
+    home = tmp_path / "site/home/giraffe"
+    dbrc_password = "demo-secret-giraffe-Pw0"
+    assert dbrc_password in (home / ".dbrc").read_text()
+    crontab = tmp_path / "site/hosts/muc02/crontabs/giraffe"
+    crontab.write_text(
+        crontab.read_text()
+        + "*/10 * * * * xv -pw xvSecret77 /tmp/a.png\n"
+        + "61 * * * * mysql -pMysqlSecret42 -e 'select 1'\n"
+        + f"0 5 * * * /home/giraffe/bin/qc_db_check {dbrc_password}\n"
+    )
+    rc = home / ".dfosrc_muc"
+    rc.write_text(rc.read_text() + "export DB_PASSWD2=RcSecret99 (\n")
+    run = verify(
+        site, "giraffe", tmp_path, f"--junitxml={tmp_path / 'junit.xml'}",
+        f"--html={tmp_path / 'run.html'}", "-rA",
+    )  # fmt: skip
+    results = run.results("giraffe")
+    failed = {row["check"] for row in results["checks"] if row["status"] in ("failed", "error")}
+    assert {"rc.no-xv", "cron.syntax", "rc.muc-variables"} <= failed
+    outputs = {"terminal": run.output}
+    for path in [tmp_path / "junit.xml", tmp_path / "run.html", *tmp_path.glob("reports/**/*")]:
+        if path.is_file():
+            outputs[str(path)] = path.read_text(errors="replace")
+    for secret in ("xvSecret77", "MysqlSecret42", dbrc_password, "RcSecret99"):
+        assert [where for where, text in outputs.items() if secret in text] == [], secret
+    assert "[redacted]" in outputs["terminal"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from ..blade import BladeError
 from ..catalogue import CheckSpec
 from ..checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, Examined
 from .figures import clean_figures
+from .redact import redact
 from .rows import ERROR, FAILED, NOT_APPLICABLE, NOT_RUN, PASSED, WAIVED, ResultRow
 from .waivers import WAIVED_PREFIX
 
@@ -56,8 +58,10 @@ def make_row(
     duration: float,
     nodeid: str,
     record: Examined | None = None,
+    secrets: Sequence[str] = (),
 ) -> ResultRow:
     status, message, evidence = status_from_call(excinfo)
+    message, evidence = redact(message, secrets), [redact(item, secrets) for item in evidence]
     if when != "call" and status == FAILED:
         status = ERROR  # an assertion in a fixture is a broken check, not a verdict
     examined = dict(record.counts) if record is not None else {}

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..checking import EVIDENCE_CAP
 from .printable import printable
+from .redact import redact
 
 if TYPE_CHECKING:
     from ..catalogue import CheckSpec
@@ -56,8 +57,8 @@ class ResultRow:
         if self.status not in STATUSES:
             raise ValueError(f"unknown status {self.status!r}")
         # what a blade sent (file names, lines of files) is shown escaped, never raw
-        self.message = printable(self.message)
-        self.evidence = [printable(item) for item in self.evidence]
+        self.message = printable(redact(self.message))
+        self.evidence = [printable(redact(item)) for item in self.evidence]
         self.evidence_total = max(self.evidence_total, len(self.evidence))
         if len(self.evidence) > EVIDENCE_CAP:
             self.evidence = self.evidence[:EVIDENCE_CAP]

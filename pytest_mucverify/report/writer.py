@@ -314,7 +314,9 @@ def write_account_reports(run: AccountRun, reports_dir: Path) -> Path:
         try:
             history.store(folder / history.HISTORY, text, run.started)
         except OSError as exc:
-            raise OSError(f"{folder / history.HISTORY}: the history cannot be kept: {exc}") from None
+            raise OSError(
+                f"{folder / history.HISTORY}: the history cannot be kept: {exc}"
+            ) from None
     return folder
 
 
