@@ -13,14 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from .blade import BladeError
+from .blade import BladeError, hosts_down, mark_down, probe
 from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
 from .phases import PHASES, reached
 from .report import htmlreport
 from .report.outcome import ROW_PROPERTY, failure_repr, make_row, row_of
-from .report.recorder import DESELECTED_OUTPUT, RUN_DATE_INPUT, RunRecorder, partial_reasons
+from .report.recorder import (
+    DESELECTED_OUTPUT,
+    DOWN_INPUT,
+    RUN_DATE_INPUT,
+    RunRecorder,
+    partial_reasons,
+)
 from .report.rows import ERROR, FAILED
 from .report.waivers import WaiverError, WaiverSet, site_waivers
 from .runplan import (
@@ -38,7 +44,7 @@ from .runplan import (
     UsageProblem,
     make_plan,
 )
-from .site import SiteError, load_site
+from .site import Host, SiteError, load_site
 
 PLAN_KEY = pytest.StashKey[RunPlan]()
 CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
@@ -166,11 +172,32 @@ def pytest_configure(config: pytest.Config) -> None:
             collect_only=bool(config.option.collectonly),
         )
         config.stash[WAIVERS_KEY] = (waivers, recorder.run_date)
+        if not config.option.collectonly:
+            recorder.down = probe_blades(plan)
         config.pluginmanager.register(recorder, "mucverify-recorder")
         htmlreport.register(config, recorder)
     else:  # an xdist worker judges the waivers that keep a check from running by the same day
+        for name, reason in dict(workerinput.get(DOWN_INPUT) or {}).items():
+            mark_down(str(name), str(reason))
         day = workerinput.get(RUN_DATE_INPUT) or dt.datetime.now(dt.UTC).date().isoformat()
         config.stash[WAIVERS_KEY] = (waivers, dt.date.fromisoformat(day))
+
+
+def probe_blades(plan: RunPlan) -> dict[str, str]:
+    """Each blade of the plan answers once before any check runs, all at the same time; a dead
+    or hanging one is marked down, so every check that needs it is an error row at once."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    blades: dict[str, tuple[Host, str]] = {}
+    for target in plan.targets:
+        for name in (target.host, target.ops_host):
+            blades.setdefault(name, (plan.site.hosts[name], target.account.name))
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(blades)))) as pool:
+        answers = dict(zip(blades, pool.map(lambda hb: probe(*hb), blades.values()), strict=True))
+    for name, reason in answers.items():
+        if reason:
+            mark_down(name, reason)
+    return hosts_down()
 
 
 def pytest_deselected(items: list[pytest.Item]) -> None:
@@ -344,11 +371,12 @@ def pytest_runtest_makereport(
 def pytest_report_teststatus(
     report: pytest.TestReport, config: pytest.Config
 ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
-    """``-v`` shows the check id and its status beside pytest's word."""
+    """``-v`` shows the check id and its status beside pytest's word; a check that could not
+    decide (a blade error) counts as an error, as in the reports."""
     row = row_of(report)
     if row is None or (report.when != "call" and report.passed):
         return None
-    if report.when != "call" and report.failed:
+    if report.failed and (report.when != "call" or row["status"] == ERROR):
         category, letter, word, colour = "error", "E", "ERROR", "red"
     else:
         category = report.outcome

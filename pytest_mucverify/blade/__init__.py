@@ -52,6 +52,44 @@ class HostUnreachable(BladeError):
     """The host did not answer (ssh failed, or a command outlived the host's timeout)."""
 
 
+_DOWN: dict[str, str] = {}
+"""hosts found dead in this process (or by the controller's probe), with the reason: every later
+command fails at once with it, so a dead blade costs one timeout, not one per check."""
+
+
+def mark_down(name: str, reason: str) -> None:
+    _DOWN.setdefault(name, reason)
+
+
+def hosts_down() -> dict[str, str]:
+    return dict(_DOWN)
+
+
+def probe(host: Host, account: str) -> str | None:
+    """Whether the host answers a trivial command within its timeout (and a few seconds for the
+    connection): None when it does, else why not. A hung connection is left behind in its
+    thread rather than waited for."""
+    import threading
+
+    outcome: list[str | None] = []
+
+    def attempt() -> None:
+        try:
+            status, _, err = Blade(host, account)._run_raw("true")
+            outcome.append(None if status == 0 else f"`true` failed: {err.strip() or status}")
+        except BladeError as exc:
+            outcome.append(str(exc))
+        except Exception as exc:  # a backend that breaks in its own way is as dead
+            outcome.append(f"{host.name}: {type(exc).__name__}: {exc}")
+
+    worker = threading.Thread(target=attempt, name=f"probe-{host.name}", daemon=True)
+    worker.start()
+    worker.join(host.timeout + 5)
+    if not outcome:
+        return f"{host.name}: did not answer within {host.timeout + 5:g} s"
+    return " ".join(outcome[0].split()) if outcome[0] else None
+
+
 @dataclass(frozen=True)
 class CommandOutput:
     exit_status: int
@@ -150,6 +188,16 @@ class Blade:
         ]
 
     def _run_raw(self, program: str, *args: str) -> tuple[int, bytes, str]:
+        down = _DOWN.get(self.name)
+        if down:
+            raise HostUnreachable(down)
+        try:
+            return self._run_on_host(program, *args)
+        except HostUnreachable as exc:
+            mark_down(self.name, str(exc))
+            raise
+
+    def _run_on_host(self, program: str, *args: str) -> tuple[int, bytes, str]:
         argv = [*self._prefix(), "timeout", "-k", "2", f"{self.host.timeout:g}", program, *args]
         template = " ".join(["%s"] * len(argv))
         try:

@@ -33,6 +33,8 @@ JUNIT_PROPERTIES = (
 )
 
 
+DOWN_INPUT = "mucverify_down"
+"""workerinput key: the blades the controller's probe found dead, with the reason."""
 DESELECTED_OUTPUT = "mucverify_deselected"
 """workeroutput key: how many tests a worker deselected (-k, -m, --lf, --deselect)."""
 
@@ -80,6 +82,8 @@ class RunRecorder:
         self.started = dt.datetime.now(dt.UTC)
         self.written: list[Path] = []
         self.unwritten: list[str] = []
+        self.down: dict[str, str] = {}
+        """blades that did not answer the probe before the run, with the reason."""
         """accounts whose reports could not be written, with the reason."""
         self.user = f"{getpass.getuser()}@{socket.gethostname()}"
 
@@ -114,8 +118,10 @@ class RunRecorder:
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
-        """Tell each xdist worker the run date, so it skips exactly the checks waived here."""
+        """Tell each xdist worker the run date, so it skips exactly the checks waived here, and
+        the blades found dead, so it does not wait for them again."""
         node.workerinput[RUN_DATE_INPUT] = self.run_date.isoformat()
+        node.workerinput[DOWN_INPUT] = dict(self.down)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
@@ -266,6 +272,10 @@ class RunRecorder:
         terminalreporter.section("mucverify")
         for problem in dict.fromkeys(self.unwritten):
             terminalreporter.write_line(f"cannot write the reports of {problem}", red=True)
+        for name, reason in self.down.items():
+            terminalreporter.write_line(
+                f"{name} is down: {reason}; every check that needs it is an error", red=True
+            )
         prefix = PARTIAL_PREFIX if self.partial_now() else ""
         for folder in self.written:
             summary = json.loads((folder / f"{prefix}results.json").read_text(encoding="utf-8"))
