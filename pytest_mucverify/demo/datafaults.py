@@ -142,6 +142,15 @@ def _unclean_outside_window(dest: Path, account: str, options: DemoOptions) -> N
     )
 
 
+def _cut_short(dest: Path, account: str, options: DemoOptions) -> None:
+    """An active AB cut in the middle of a comment line (a full disk, a copy stopped halfway):
+    every line before it is clean, the paths after it are lost."""
+    disk = _muc_disk(dest, account)
+    ab = sorted((disk / "AB").glob("*.ab"))[-1]
+    data = ab.read_bytes()
+    ab.write_bytes(data[: data.index(b"\n#") + 5])
+
+
 def _prefixed(qualifier: str) -> Apply:
     return _ab_line(qualifier, _physical)
 
@@ -152,6 +161,12 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "ab.clean-paths",
         "an active AB on the muc has no DATE line (and /fujisan3 paths): it belongs to no night",
         _undated_ab,
+    ),
+    Fault(
+        "ab-cut-short",
+        "ab.clean-paths",
+        "an active AB on the muc is cut short in the middle of a comment line",
+        _cut_short,
     ),
     Fault(
         "ab-unclean-outside-window",

@@ -34,10 +34,18 @@ PLACES: dict[tuple[str, str | None], tuple[str, ...]] = {
 CHECKED_QUALIFIERS = ("RAWFILE", "MCALIB", "MASSOC", "SOF_CONTENT", "PROD_PATH")
 _ACCOUNT_DISK = re.compile(r"^/data/([^/]+)(/|$)")
 BLOCKING: frozenset[AbProblem] = frozenset(
-    {AbProblem.NON_UTF8, AbProblem.BINARY, AbProblem.LONG_LINE, AbProblem.COLUMNS}
+    {
+        AbProblem.NON_UTF8,
+        AbProblem.BINARY,
+        AbProblem.LONG_LINE,
+        AbProblem.COLUMNS,
+        AbProblem.UNTERMINATED,
+    }
 )
 """Problems after which an AB's paths may be missing or misread: bytes that are not UTF-8,
-binary content, a skipped line, a path line with the wrong number of columns."""
+binary content, a skipped line, a path line with the wrong number of columns, and an AB cut
+short (createAB ends every line: a file that stops mid-line lost the rest). An empty AB has no
+DATE and fails as one that belongs to no night."""
 
 
 def blocking_problems(ab: AssociationBlock) -> tuple[AbDiagnostic, ...]:
