@@ -116,7 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--nights",
         type=int,
         default=DEFAULT_NIGHTS,
-        help="nights of the calendar, half of them before the transition date (default: %(default)s)",
+        help="nights of the calendar, half of them before the transition date, at least one"
+        " before and four from it (default: %(default)s)",
     )
     demo.add_argument(
         "--phase",

@@ -14,6 +14,9 @@ OLD_DISK = "/diska"
 CONDOR_SLOTS = 8
 TRANSITION = dt.date(2013, 2, 21)
 DEFAULT_NIGHTS = 8
+MIN_NIGHTS_FROM_TRANSITION = 4
+"""the transition night, the one after it, the commissioning night and the switch night: the
+calendar holds at least these, however few nights are asked for."""
 DEFAULT_ACCOUNTS = ("giraffe", "uves", "xshooter")
 
 
@@ -160,8 +163,9 @@ class DemoOptions:
 class Calendar:
     """The demo's days, the same for every demo account.
 
-    The calendar spans ``nights`` nights around the transition date; the commissioning date is
-    two nights after it and the switch to operations the night after that. A site is built as of
+    The calendar spans ``nights`` nights around the transition date, half of them before it (at
+    least one before, and at least four from it); the commissioning date is two nights after it
+    and the switch to operations the night after that. A site is built as of
     one day of it (TODAY) and holds the nights before that day. Unless a day is asked for, TODAY
     is where the phase typically stands: the transition date before the pipeline phase, the day
     after it in the pipeline and full-migration phases (the muc has processed the transition
@@ -180,10 +184,11 @@ class Calendar:
 
     @classmethod
     def for_options(cls, options: DemoOptions) -> Calendar:
-        first = TRANSITION - dt.timedelta(days=options.nights // 2)
-        span = tuple(first + dt.timedelta(days=i) for i in range(options.nights))
-        after = [n for n in span if n >= TRANSITION]
-        commissioning = after[min(2, len(after) - 1)] if after else TRANSITION
+        before = max(1, options.nights // 2)
+        after = max(MIN_NIGHTS_FROM_TRANSITION, options.nights - options.nights // 2)
+        first = TRANSITION - dt.timedelta(days=before)
+        span = tuple(first + dt.timedelta(days=i) for i in range(before + after))
+        commissioning = TRANSITION + dt.timedelta(days=2)
         switch = commissioning + dt.timedelta(days=1)
         today = options.today or cls.typical_today(options.phase, span, commissioning)
         if not span[0] < today <= span[-1] + dt.timedelta(days=1):
