@@ -109,3 +109,13 @@ def test_a_wheel_install_runs_the_demo_from_a_fresh_directory(tmp_path: Path) ->
     assert done.returncode == 0, done.stdout[-3000:]
     assert "giraffe on muc02 (operational): READY" in done.stdout
     assert (fresh / "reports" / "giraffe" / "muc02" / "certification.html").is_file()
+
+
+def test_pytest_html_shows_a_skipped_check_by_status_and_reason(site: Path, tmp_path: Path) -> None:
+    done = run_from(
+        tmp_path, "--account=giraffe", f"--site={site}", "--reports-dir=reports",
+        f"--html={tmp_path / 'run.html'}", "-k", "qcrc",
+    )  # fmt: skip
+    html = (tmp_path / "run.html").read_text()
+    assert "not-applicable: giraffe is not a QC-cluster account" in html, done.stdout[-2000:]
+    assert "Skipped: not-applicable" not in html

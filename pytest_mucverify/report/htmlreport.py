@@ -35,6 +35,19 @@ class HtmlReportColumns:
         for offset, ((key, _), value) in enumerate(zip(COLUMNS, values, strict=True), start=1):
             cells.insert(offset, f'<td class="col-{key}">{escape(value)}</td>')
 
+    def pytest_html_results_table_html(self, report: pytest.TestReport, data: list[str]) -> None:
+        """A skipped check's log is its status and reason at the check, not a raw tuple."""
+        if not report.skipped or not isinstance(report.longrepr, tuple):
+            return
+        row = self.recorder.effective_row(report.nodeid)
+        if row is None:
+            return
+        path, line, _ = report.longrepr
+        data[:] = [
+            f'<div class="log">{escape(row.status)}: {escape(row.message)}'
+            f"<br>at {escape(str(path))}:{int(line)}</div>"
+        ]
+
     def pytest_html_results_summary(
         self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
     ) -> None:
