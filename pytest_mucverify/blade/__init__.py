@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..site import Host
-from .bulk import read_headers_remote, read_with_tar
+from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
 from .header_script import GzipProblem, header_blocks, problem_of
 from .listing import FileStat, TreeListing
@@ -206,6 +206,21 @@ class Blade:
         if isinstance(self.files, LocalFiles):
             return self.files.read_many(paths)
         return read_with_tar(self._run_raw, paths)
+
+    def digests(self, paths: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """SHA-256 of many files, computed on the host itself by one ``sha256sum`` per batch (the
+        same command for a demo host, a local and a remote blade; the contents never travel), and
+        the reason for each file that could not be read."""
+        real: dict[str, str] = {}
+        problems: dict[str, str] = {}
+        for path in paths:
+            try:
+                real[self.files.real_path(path)] = path
+            except FileAccessError as exc:
+                problems[path] = str(exc).split(": ", 1)[-1]
+        found, unread = digest_with_sha256sum(self._run_raw, list(real))
+        problems.update({real[p]: reason for p, reason in unread.items() if p in real})
+        return {real[p]: digest for p, digest in found.items() if p in real}, problems
 
     def read_headers(self, paths: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
         """The header blocks of FITS files (plain, .gz, or .hdr text) and the reason for each that

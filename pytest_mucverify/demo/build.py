@@ -19,6 +19,7 @@ from .world import (
     MUC,
     MUC_DISK,
     OLD_DISK,
+    TRANSITION,
     Calendar,
     DemoOptions,
     Instrument,
@@ -72,6 +73,7 @@ def _build_account(
     write_calibration_memory(old_disk, inst, tuple(on_old) or nights)
 
     _write_non_standard(old_disk)
+    _write_non_standard_top_level(old_disk, muc_disk, phase)
     _migrate(old_disk, muc_disk, phase)
     if reached(phase, "full-migration"):
         _copy_tree(old_disk / CARRIED, muc_disk / CARRIED, fits_too=True)
@@ -91,6 +93,8 @@ def _build_account(
     (muc_root / "crontabs" / inst.account).write_text(crontab_text(inst, MUC, phase, vnc_display))
     for disk in (old_disk, muc_disk):
         _write_job_lists(disk, nights)
+        _nest_by_month(disk / "hdr")
+    _write_links(old_disk, muc_disk, phase, nights)
     seal_data_disk(old_disk, inst, as_root)
     seal_data_disk(muc_disk, inst, as_root)
 
@@ -134,6 +138,46 @@ def _write_non_standard(old_disk: Path) -> None:
     (old_disk / CARRIED / "README").write_text("hand-made QC scripts, carried to the muc\n")
     (old_disk / LEFT_BEHIND).mkdir(exist_ok=True)
     (old_disk / LEFT_BEHIND / "tmp_trend_2012.dat").write_text("0 1 2 3\n" * 50)
+
+
+NOTES = "DISK_NOTES.txt"
+ARCHIVE = "trend_archive"
+
+
+def _write_non_standard_top_level(old_disk: Path, muc_disk: Path, phase: str) -> None:
+    """A loose file at the top of the old disk (left behind), and a folder kept on another part
+    of the old disk reached through a link (carried to the muc by hand as a plain folder)."""
+    (old_disk / NOTES).write_text("disk usage notes, 2012\n")
+    elsewhere = old_disk.parent.parent / "archive" / old_disk.name
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    (elsewhere / "bias_trend_2012.dat").write_text("0.1 0.2 0.3\n" * 20)
+    (old_disk / ARCHIVE).symlink_to(os.path.relpath(elsewhere, old_disk))
+    if reached(phase, "full-migration"):
+        _copy_tree(elsewhere, muc_disk / ARCHIVE, fits_too=False)
+
+
+def _write_links(old_disk: Path, muc_disk: Path, phase: str, nights: tuple[dt.date, ...]) -> None:
+    """``lists/latest``: a relative link to the last night's lists, as muc_migrate -A copies it."""
+    before = [n for n in nights if n < TRANSITION]
+    if not before:
+        return
+    (old_disk / "lists" / "latest").symlink_to(str(before[-1]))
+    if reached(phase, "full-migration"):
+        (muc_disk / "lists" / "latest").symlink_to(str(before[-1]))
+
+
+def _nest_by_month(folder: Path) -> None:
+    """Headers in month folders (``hdr/2013-02/2013-02-20``): see the module docstring."""
+    for dated in sorted(folder.iterdir()):
+        if dated.is_dir() and _is_date(dated.name):
+            month = folder / dated.name[:7]
+            month.mkdir(exist_ok=True)
+            target = month / dated.name
+            if target.exists():
+                _copy_tree(dated, target, fits_too=True)
+                shutil.rmtree(dated)
+            else:
+                dated.rename(target)
 
 
 def _is_date(name: str) -> bool:
@@ -199,8 +243,8 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
             f"qc_cluster = {'true' if inst.qc_cluster else 'false'}",
             f"transition_date = {calendar.transition}",
             f"commissioning_date = {calendar.commissioning}",
-            f'carried = ["{CARRIED}"]',
-            f'left_behind = ["{LEFT_BEHIND}"]',
+            f'carried = ["{CARRIED}", "{ARCHIVE}"]',
+            f'left_behind = ["{LEFT_BEHIND}", "{NOTES}"]',
             f"switch_date = {calendar.switch}",
         ]
     return "\n".join(lines) + "\n"

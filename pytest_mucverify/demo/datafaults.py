@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .faults import Fault, _edit, _muc_disk
+from .faults import Fault, _edit, _muc_disk, _old_disk
 from .world import INSTRUMENTS, MUC, MUC_DISK, OLD_DISK, TRANSITION, Calendar
 
 if TYPE_CHECKING:
@@ -121,6 +121,44 @@ def _month_missing(dest: Path, account: str, options: DemoOptions) -> None:
         raise RuntimeError(f"no {month} plots on the muc to remove")
     for folder in folders:
         shutil.rmtree(folder)
+
+
+def _nested_headers_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    """The last headers of the incremental set, in their month folder, did not reach the muc."""
+    month = _muc_disk(dest, account) / "hdr" / f"{TRANSITION:%Y-%m}"
+    before = sorted(p for p in month.iterdir() if p.name < str(TRANSITION))
+    shutil.rmtree(before[-1])
+
+
+def _link_not_migrated(dest: Path, account: str, options: DemoOptions) -> None:
+    (_muc_disk(dest, account) / "lists" / "latest").unlink()
+
+
+def _top_level_file_undecided(dest: Path, account: str, options: DemoOptions) -> None:
+    (_old_disk(dest, account) / "ingest_todo.txt").write_text("2012-11-30 redo ingestion\n")
+
+
+def _memory_missing_on_old(dest: Path, account: str, options: DemoOptions) -> None:
+    shutil.rmtree(_old_disk(dest, account) / "tmp" / "CALCHECK" / "PREVIOUS")
+
+
+def _same_size_other_content(path: Path) -> None:
+    text = path.read_text()
+    changed = text.replace("OK", "NO") if "OK" in text else text.swapcase()
+    if changed == text or len(changed) != len(text):
+        raise RuntimeError(f"cannot change {path} keeping its size")
+    path.write_text(changed)
+
+
+def _memory_content_differs(dest: Path, account: str, options: DemoOptions) -> None:
+    previous = _muc_disk(dest, account) / "tmp" / "CALCHECK" / "PREVIOUS"
+    _same_size_other_content(sorted(previous.iterdir())[0])
+
+
+def _list_content_differs(dest: Path, account: str, options: DemoOptions) -> None:
+    lists = _muc_disk(dest, account) / "lists"
+    first = min(p for p in lists.iterdir() if p.name[:4].isdigit())
+    _same_size_other_content(sorted(first.iterdir())[0])
 
 
 def _truncated(dest: Path, account: str, options: DemoOptions) -> None:
@@ -285,6 +323,44 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "migration.full",
         "the old disk has a directory the site neither carries nor leaves behind",
         _unlisted_folder,
+    ),
+    Fault(
+        "nested-headers-missing",
+        "migration.incremental",
+        "a night of headers in its month folder (hdr/2013-02/2013-02-20) is missing on the muc",
+        _nested_headers_missing,
+        phase="incremental",
+    ),
+    Fault(
+        "link-not-migrated",
+        "migration.full",
+        "the old disk's lists/latest link did not reach the muc",
+        _link_not_migrated,
+    ),
+    Fault(
+        "top-level-file-undecided",
+        "migration.full",
+        "a file at the top of the old disk is neither carried nor left behind",
+        _top_level_file_undecided,
+    ),
+    Fault(
+        "list-content-differs",
+        "migration.full",
+        "a data report on the muc has the old one's size but another content",
+        _list_content_differs,
+        also=("migration.incremental",),
+    ),
+    Fault(
+        "memory-missing-on-old",
+        "migration.calibration-memory",
+        "calChecker's PREVIOUS memory is not where the old blade's TMP_DIR says",
+        _memory_missing_on_old,
+    ),
+    Fault(
+        "memory-content-differs",
+        "migration.calibration-memory",
+        "a PREVIOUS memory file on the muc has the old size but another content",
+        _memory_content_differs,
     ),
     Fault(
         "vcal-missing",

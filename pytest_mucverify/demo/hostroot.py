@@ -77,15 +77,21 @@ def write_passwd(root: Path, accounts: Sequence[Instrument], as_root: bool) -> N
 
 
 def make_data_disk(root: Path, disk_prefix: str, inst: Instrument) -> Path:
-    """/<prefix>/data/<account> with the standard directories, and /data/<account> linking to it."""
+    """/<prefix>/data/<account> with the standard directories, reached from /data/<account>
+    through /datavlt/<account> (DOMAIN.md §1: ``/datavlt/kmos`` -> ``/fujisan3/data/kmos``)."""
     physical = root / disk_prefix.strip("/") / "data" / inst.account
     physical.mkdir(parents=True, exist_ok=True)
     for directory in DATA_DIRECTORIES:
         (physical / directory.name).mkdir(exist_ok=True)
+    # /data/<account> -> /datavlt/<account> -> /<prefix>/data/<account>, as on the blades
+    vlt = root / "datavlt" / inst.account
+    vlt.parent.mkdir(parents=True, exist_ok=True)
+    if not vlt.is_symlink():
+        vlt.symlink_to(os.path.relpath(physical, vlt.parent))
     logical = root / "data" / inst.account
     logical.parent.mkdir(parents=True, exist_ok=True)
     if not logical.is_symlink():
-        logical.symlink_to(os.path.relpath(physical, logical.parent))
+        logical.symlink_to(os.path.relpath(vlt, logical.parent))
     return physical
 
 
