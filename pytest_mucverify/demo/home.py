@@ -75,6 +75,8 @@ def qcrc_text(inst: Instrument) -> str:
             "  export DFO_ROOT_DIR_FC=$DFO_ROOT_DIR; export DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR",
             "fi",
         ]
+    # documented: the login chain ends .qcrc -> .dfosrc, and dfosCron sources only these two
+    lines += ["source $HOME/.dfosrc"]
     return "\n".join(lines) + "\n"
 
 

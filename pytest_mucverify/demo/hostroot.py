@@ -33,6 +33,11 @@ esac
 """,
     )
     _script(bin_dir / "nproc", f"echo {24 if muc else 2}\n")
+    # the image viewer: xv on the 32-bit blades, ImageMagick's display on the muc (plan I.6)
+    usr_bin = root / "usr" / "bin"
+    usr_bin.mkdir(parents=True, exist_ok=True)
+    viewer = "display" if muc else "xv"
+    _script(usr_bin / viewer, f'echo "{viewer}: demo copy" >&2\n')
     _script(
         bin_dir / "crontab",
         """here=$(cd "$(dirname "$0")/.." && pwd)
