@@ -122,8 +122,9 @@ def crontab_text(inst: Instrument, host: str, phase: str, vnc_display: int) -> s
         lines.append(f"DISPLAY=:{vnc_display}")
         if reached(phase, "verification"):
             lines += [
-                f"*/30 * * * * {dfos_cron} -t calChecker -r .dfosrc_muc",
-                f"15 6 * * * {dfos_cron} -t calChecker -F -r .dfosrc_muc",
+                # the old blade's two lines, reading .dfosrc_muc, a quarter of an hour later
+                f"15,45 * * * * {dfos_cron} -t calChecker -r .dfosrc_muc",
+                f"30 6 * * * {dfos_cron} -t calChecker -F -r .dfosrc_muc",
             ]
         if operational:
             lines += [
