@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -60,6 +61,17 @@ def _commissioning_ab_on_muc(dest: Path, account: str, options: DemoOptions) -> 
     target = _muc_disk(dest, account) / "logs" / date
     target.mkdir(parents=True, exist_ok=True)
     shutil.copy2(source, target / source.name)
+
+
+def _commissioning_leftover_ab(dest: Path, account: str, options: DemoOptions) -> None:
+    """One AB of the commissioning date on the muc is days older than the others: left from an
+    earlier run, taken as done by autoDaily -D."""
+    date = str(Calendar.for_options(options).commissioning)
+    disk = _muc_disk(dest, account)
+    found = sorted([*(disk / "AB").glob(f"*{date}T*.ab"), *(disk / "logs" / date).glob("*.ab")])
+    victim = found[0]
+    stat = victim.stat()
+    os.utime(victim, (stat.st_atime - 3 * 86400, stat.st_mtime - 3 * 86400))
 
 
 def _old_tool(dest: Path, account: str, options: DemoOptions) -> None:
@@ -234,6 +246,12 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "an AB of the commissioning date already sits on the muc",
         _commissioning_ab_on_muc,
         phase="commissioning",
+    ),
+    Fault(
+        "commissioning-leftover-ab",
+        "commissioning.ab-list-clean",
+        "after the switch, one AB of the commissioning date on the muc predates the autoDaily -D run",
+        _commissioning_leftover_ab,
     ),
     Fault(
         "autodaily-v2.0", "commissioning.tool-versions", "autoDaily is v2.0 on the muc", _old_tool
