@@ -10,7 +10,7 @@ from pathlib import Path
 from ..dfos.layout import BY_VARIABLE, DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from ..phases import reached
 from .faults import apply_fault
-from .home import TOOL_VERSIONS, write_home
+from .home import IN_HOME, RENAMED, TOOL_VERSIONS, write_home
 from .hostroot import crontab_text, make_data_disk, seal_data_disk, write_commands, write_passwd
 from .nights import ab_list_text, write_calibration_memory, write_headers, write_processed_night
 from .world import (
@@ -95,6 +95,8 @@ def _build_account(
         _write_job_lists(disk, nights)
         _nest_by_month(disk / "hdr")
     _write_links(old_disk, muc_disk, phase, nights)
+    _apply_account_layout(home, inst, (old_disk, muc_disk))
+    _write_cron_logs(home, inst, phase, calendar)
     seal_data_disk(old_disk, inst, as_root)
     seal_data_disk(muc_disk, inst, as_root)
 
@@ -138,6 +140,37 @@ def _write_non_standard(old_disk: Path) -> None:
     (old_disk / CARRIED / "README").write_text("hand-made QC scripts, carried to the muc\n")
     (old_disk / LEFT_BEHIND).mkdir(exist_ok=True)
     (old_disk / LEFT_BEHIND / "tmp_trend_2012.dat").write_text("0 1 2 3\n" * 50)
+
+
+def _apply_account_layout(home: Path, inst: Instrument, disks: tuple[Path, Path]) -> None:
+    """The account's own names (RENAMED) and the job folder in the shared $HOME (IN_HOME): the
+    nights are written with the standard layout, then moved where this account keeps them. The
+    muc's job files are written last, as the muc's tools rewrite the shared ones."""
+    for disk in disks:
+        for variable, name in RENAMED.get(inst.account, {}).items():
+            standard = disk / BY_VARIABLE[variable].name
+            if standard.is_dir():
+                standard.rename(disk / name)
+        for variable in IN_HOME:
+            folder = disk / BY_VARIABLE[variable].name
+            if folder.is_dir():
+                _copy_tree(folder, home / BY_VARIABLE[variable].name, fits_too=True)
+                shutil.rmtree(folder)
+
+
+def _write_cron_logs(home: Path, inst: Instrument, phase: str, calendar: Calendar) -> None:
+    """$DFO_MON_DIR/CRON_LOGS: one log per tool and night of what cron ran, on which blade."""
+    logs = home / "monitor" / "CRON_LOGS"
+    logs.mkdir(parents=True, exist_ok=True)
+    for night in calendar.nights:
+        lines = [f"{night} 06:15 {inst.ops} calChecker -F: finished, 0 red\n"]
+        if reached(phase, "verification") and night >= calendar.transition:
+            lines.append(f"{night} 06:30 {MUC} calChecker -F -r .dfosrc_muc: finished, 0 red\n")
+        (logs / f"calChecker_{night}.log").write_text("".join(lines))
+        blade = MUC if calendar.processed_on_muc(night) and night >= calendar.switch else inst.ops
+        (logs / f"autoDaily_{night}.log").write_text(
+            f"{night} 08:00 {blade} autoDaily: {len(inst.raw_types)} CALIB ABs processed\n"
+        )
 
 
 NOTES = "DISK_NOTES.txt"

@@ -88,7 +88,7 @@ def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
 
 
 def _xv_in_job(dest: Path, account: str, options: DemoOptions) -> None:
-    job = sorted((_muc_disk(dest, account) / "jobs").glob("execQC_CALIB_*"))[-1]
+    job = sorted((dest / "home" / account / "jobs").glob("execQC_CALIB_*"))[-1]
     _edit(job, lambda t: t + f"xv /data/{account}/plots/quicklook.png &\n")
 
 
