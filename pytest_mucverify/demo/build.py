@@ -1,4 +1,19 @@
-"""Build a demo site: a shared home, an old blade per account and the muc, and site.toml."""
+"""Build a demo site: a shared home, an old blade per account and the muc, and site.toml.
+
+The data disks are laid out as real accounts have them, not as the checks would find easiest
+(where DOMAIN.md is silent, the most plausible DFOS form, chosen here):
+
+- ``/data/<account>`` -> ``/datavlt/<account>`` -> ``/<disk>/data/<account>`` on each blade.
+- Headers sit in month folders, ``hdr/2013-02/2013-02-20``: DOMAIN.md does not say which
+  directories DFOS nests; the header tree is the largest and the one most plausibly split by
+  month. The other dated directories keep flat date folders.
+- The old disk holds what accounts accumulate beside the standard directories: a folder carried
+  to the muc, one left behind, a loose file at the top (left behind) and a folder kept elsewhere
+  on the old disk, reached through a link and carried by hand as a plain folder; ``lists/latest``
+  is a relative link that ``muc_migrate -A`` copies as a link.
+- Account-specific names and the shared job folder: see :mod:`.home`.
+- ``CRON_LOGS`` in ``$DFO_MON_DIR`` holds a log per tool and night of the blade that ran it.
+"""
 
 from __future__ import annotations
 
