@@ -10,7 +10,8 @@ The data disks are laid out as real accounts have them, not as the checks would 
 - The old disk holds what accounts accumulate beside the standard directories: a folder carried
   to the muc, one left behind, a loose file at the top (left behind) and a folder kept elsewhere
   on the old disk, reached through a link and carried by hand as a plain folder; ``lists/latest``
-  is a relative link that ``muc_migrate -A`` copies as a link.
+  is a relative link that ``muc_migrate -A`` copies as a link. On the muc, ``current`` links to
+  the raw folder of the last night (dangling until the muc processes nights).
 - Account-specific names and the shared job folder: see :mod:`.home`.
 - ``CRON_LOGS`` in ``$DFO_MON_DIR`` holds a log per tool and night of the blade that ran it.
 """
@@ -205,7 +206,9 @@ def _write_non_standard_top_level(old_disk: Path, muc_disk: Path, phase: str) ->
 
 
 def _write_links(old_disk: Path, muc_disk: Path, phase: str, nights: tuple[dt.date, ...]) -> None:
-    """``lists/latest``: a relative link to the last night's lists, as muc_migrate -A copies it."""
+    """``lists/latest``: a relative link to the last night's lists, as muc_migrate -A copies it;
+    on the muc a convenience link ``current`` to the raw folder of its last night."""
+    (muc_disk / "current").symlink_to(f"raw/{nights[-1]}")
     before = [n for n in nights if n < TRANSITION]
     if not before:
         return
