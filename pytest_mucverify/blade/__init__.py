@@ -41,7 +41,8 @@ RC_UNREADABLE_EXIT = 97
 # wrapped so that such a path is first rewritten by the caller's replacements (`R from to`: the
 # switched view, where `.dfosrc` is the muc rc) and then mapped through the host's mount table
 # (`M logical real`, a demo host's `/home`), given before `--`. The top-level files are sourced
-# as given (already real paths).
+# as given (already real paths). Without replacements or mounts (a real blade's plain view) no
+# wrapper is defined: a file sourced through a function would see its `declare`s made local.
 _SOURCE_SCRIPT = (
     "__mv_r=(); __mv_m=(); "
     'while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do '
@@ -54,8 +55,10 @@ _SOURCE_SCRIPT = (
     'if [ "$n" = / ]; then case "$f" in /*) f="${__mv_m[i+1]}$f"; break;; esac; '
     'else case "$f" in "$n"|"$n"/*) f="${__mv_m[i+1]}${f#"$n"}"; break;; esac; fi; done; '
     "printf '%s' \"$f\"; }; "
+    'if [ "${#__mv_r[@]}" -gt 0 ] || [ "${#__mv_m[@]}" -gt 0 ]; then '
     'source() { local __mv_f; __mv_f=$(__mv_path "$1"); shift; builtin source "$__mv_f" "$@"; }; '
     '. () { local __mv_f; __mv_f=$(__mv_path "$1"); shift; builtin source "$__mv_f" "$@"; }; '
+    "fi; "
     'cd "$HOME" 2>/dev/null; unset OLDPWD; for rc in "$@"; do '
     f'[ -r "$rc" ] || {{ echo "$rc: cannot be read" >&2; exit {RC_UNREADABLE_EXIT}; }}; '
     'builtin source "$rc" </dev/null >/dev/null; '
