@@ -15,7 +15,15 @@ import re
 import shlex
 from collections.abc import Mapping
 
-__all__ = ["SHELLS", "expand_home", "invocations", "script_of", "tool_options"]
+__all__ = [
+    "SHELLS",
+    "expand_home",
+    "invocations",
+    "options_besides_rc",
+    "runs_tool",
+    "script_of",
+    "tool_options",
+]
 
 SHELLS = frozenset({"sh", "bash", "ksh", "zsh", "csh", "tcsh"})
 _OPERATORS = frozenset({";", "&&", "||", "|", "&", "(", ")", "{", "}", ";;", "|&", "\n"})
@@ -163,3 +171,17 @@ def invocations(
 def runs_tool(calls: list[list[str]], tool: str) -> list[list[str]]:
     """The invocations whose program is ``tool`` (by name, wherever it lies)."""
     return [argv for argv in calls if posixpath.basename(argv[0]) == tool]
+
+
+def options_besides_rc(argv: list[str]) -> tuple[str, ...]:
+    """A tool's options without ``-r <rc>``: what must be the same on both blades."""
+    kept: list[str] = []
+    skip = False
+    for word in argv[1:]:
+        if skip:
+            skip = False
+        elif word == "-r":
+            skip = True
+        else:
+            kept.append(word)
+    return tuple(sorted(kept))
