@@ -170,7 +170,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         "cron.calchecker",
         "verification",
         "II.2",
-        "calChecker runs on the muc reading .dfosrc_muc, and no longer on the old blade after the switch",
+        "the muc runs the old blade's two calChecker lines reading .dfosrc_muc, staggered, and"
+        " after the switch only the muc",
         needs("calchecker", "runs no calChecker"),
     ),
     CheckSpec(
@@ -191,7 +192,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         "commissioning.ab-list-clean",
         "commissioning",
         "II.4",
-        "the commissioning date has no DONE tag in its AB list and no AB on the muc",
+        "the commissioning date has no DONE tag in its AB list and no AB on the muc; once"
+        " operational, the muc's ABs of that date show it held",
         needs("autodaily", "runs no autoDaily"),
     ),
     CheckSpec(
@@ -206,7 +208,12 @@ CHECKS: tuple[CheckSpec, ...] = (
         "II.5",
         ".dfosrc_old kept, .dfosrc is the muc one, .dfosrc_muc gone or identical",
     ),
-    CheckSpec("rc.no-xv", "baseline", "I.6", "no rc file, job file or crontab on the muc calls xv"),
+    CheckSpec(
+        "rc.no-xv",
+        "baseline",
+        "I.6",
+        "no rc, job, config or tool file or crontab on the muc calls xv; display is there",
+    ),
     CheckSpec(
         "qc1.values",
         "verification",
@@ -243,7 +250,7 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     "disk.physical-path": "the data root resolved",
     "rc.muc-variables": "the muc rc sourced by bash, its variables counted",
     "rc.no-physical-prefix": "the rc's own variables read",
-    "rc.qcrc-cluster-roots": "the three root variables read",
+    "rc.qcrc-cluster-roots": "the three root variables read on both blades",
     "rc.dbrc-hosts": "at least one host named in .dbrc (none named fails)",
     "rc.dbrc-mode": ".dbrc stat'ed",
     "ab.clean-paths": "per night the muc processes: at least one AB of the night (none fails);"
@@ -256,17 +263,19 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     " blade (none fails)",
     "migration.full": "per directory: the old tree listed; logs, lists, headers, plots and"
     " calibrations must hold a file to migrate (none fails)",
-    "migration.calibration-memory": "at least one memory folder on the old blade (none fails)",
+    "migration.calibration-memory": "every memory folder looked up; CALCHECK and REPORT"
+    " missing on the old blade fail",
     "cron.syntax": "both crontabs read; empty on an account that runs tools from cron fails",
     "cron.commands": "the muc's active cron lines; none on an account that runs tools from"
     " cron fails",
     "cron.calchecker": "both crontabs read",
     "cron.autodaily": "both crontabs read",
     "cron.display": "the cron jobs that use a DISPLAY; none on an account with VNC fails",
-    "commissioning.ab-list-clean": "the commissioning date's AB list and AB folders looked at",
+    "commissioning.ab-list-clean": "the commissioning date's AB list and AB folders looked at;"
+    " once operational, at least one AB of the date on the muc (none fails)",
     "commissioning.tool-versions": "every tool of [tool_versions] read (none listed fails)",
     "rc.switched": "the rc files compared",
-    "rc.no-xv": "the rc files, job files and muc crontab read",
+    "rc.no-xv": "the rc, job, config and tool files and the muc crontab read",
     "qc1.values": "per night both blades process: at least one product paired (none fails)",
     "qc1.scores": "per night both blades process: at least one AB scored on both (none fails)",
     "qc1.coverage": "per night both blades process: the CALIB ABs of both (none on either fails)",

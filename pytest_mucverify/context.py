@@ -190,9 +190,9 @@ class AccountUnderTest:
     def ab_path_rules(self) -> AbPathRules:
         return AbPathRules(self.muc_env.variables, self.name, self.site.physical_prefixes)
 
-    def non_standard_folders(self, blade: Blade) -> list[str]:
-        """Top-level directories of the account's data disk on that blade that no standard DFO
-        variable names."""
+    def non_standard_entries(self, blade: Blade) -> list[FileStat]:
+        """What the top level of the account's data disk on that blade holds beside the standard
+        DFO directories: folders, files and symbolic links, each with its full path."""
         env = self.muc_env if blade is self.muc else self.ops_env
         root = env.variables.get("DFO_ROOT_DIR") or self.data_root
         standard = {
@@ -201,8 +201,18 @@ class AccountUnderTest:
             if env.variables.get(d.variable)
         }
         listing = self.complete_listing(blade, root, max_depth=1)
-        folders = [f"{root}/{e.path}" for e in listing.entries if e.is_dir]
-        return sorted(f for f in folders if f not in standard)
+        entries = [replace(e, path=f"{root}/{e.path}") for e in listing.entries]
+        return sorted((e for e in entries if e.path not in standard), key=lambda e: e.path)
+
+    def non_standard_folders(self, blade: Blade) -> list[str]:
+        """Top-level directories of the account's data disk on that blade that no standard DFO
+        variable names (symbolic links to directories too: the tools follow them)."""
+        return [
+            e.path
+            for e in self.non_standard_entries(blade)
+            if e.is_dir
+            or (e.kind == "l" and (found := blade.stat(e.path)) is not None and found.is_dir)
+        ]
 
     @cached_property
     def physical_root(self) -> str:

@@ -250,3 +250,12 @@ def test_sof_frames_are_compared_as_the_same_file() -> None:
 def test_a_cleaned_product_is_found_by_its_header() -> None:
     assert header_instead("GI_MBIA_130221A_1x1.fits") == "GI_MBIA_130221A_1x1.hdr"
     assert header_instead("x.fits.gz") == "x.hdr"
+
+
+def test_a_path_whose_directory_variable_is_unset_is_not_placeable_rather_than_clean() -> None:
+    rules = AbPathRules(
+        {k: v for k, v in ENV.items() if k != "DFO_RAW_DIR"}, "giraffe", ("/fujisan3",)
+    )
+    problems = rules.problems("RAWFILE", None, "/data/giraffe/raw/2013-02-21/a.fits")
+    assert problems == ["not placeable: DFO_RAW_DIR not defined on the blade"]
+    assert not fast_scan_is_clean(b"RAWFILE\t/data/giraffe/raw/2013-02-21/a.fits\tBIAS\n", rules)

@@ -8,6 +8,7 @@ scandir and os.stat, RemoteFiles must read with ``find -printf``, ``cat`` and ``
 from __future__ import annotations
 
 import getpass
+import hashlib
 import os
 import shutil
 import socket
@@ -487,3 +488,32 @@ def test_errors_about_a_non_utf8_name_agree(pair: Pair) -> None:
     for blade in pair.both:
         said = blade.run("sh", "-c", 'printf "%s: odd\\n" "$1" >&2; exit 1', "sh", path)
         assert said.stderr == f"{path}: odd\n"
+
+
+def test_digests_agree_and_are_the_contents_sha256(pair: Pair) -> None:
+    names = ["plain.txt", ODD_NAME, "latin1.txt", "empty", "missing"]
+    paths = [f"{pair.root}/{name}" for name in names]
+    (local, local_problems), (remote, remote_problems) = (b.digests(paths) for b in pair.both)
+    assert local == remote
+    for name in names[:-1]:
+        data = Path(f"{pair.root}/{name}").read_bytes()
+        assert local[f"{pair.root}/{name}"] == hashlib.sha256(data).hexdigest()
+    assert set(local_problems) == set(remote_problems) == {f"{pair.root}/missing"}
+
+
+def test_a_sourced_rc_can_be_replaced_alike(pair: Pair, tmp_path: Path) -> None:
+    chain = Path(pair.root) / "chain.sh"
+    chain.write_text(f"source {pair.root}/rc.sh\n")
+    other = Path(pair.root) / "other.sh"
+    other.write_text("export FOO=replaced\n")
+    try:
+        views = [
+            blade.environment([str(chain)], sourced_instead={f"{pair.root}/rc.sh": str(other)})
+            for blade in pair.both
+        ]
+        assert views[0].variables["FOO"] == views[1].variables["FOO"] == "replaced"
+        plain = [blade.environment([str(chain)]) for blade in pair.both]
+        assert plain[0].variables["FOO"] == plain[1].variables["FOO"] == "bar"
+    finally:
+        chain.unlink()
+        other.unlink()

@@ -53,6 +53,15 @@ def test_dbrc_hosts_keep_no_secret() -> None:
     assert "s3cret" not in repr(named)
 
 
+def test_dbrc_hosts_with_a_port_user_or_url_are_found() -> None:
+    text = "qc1 SYBASE dfo23:4100 u pw x\nh SYBASE giraffe@muc05 u pw-dfo24 x\nw URL http://qc03.hq:80/ u p\n"
+    assert [(h.line, h.host) for h in hosts_named(text)] == [
+        (1, "dfo23"),
+        (2, "muc05"),
+        (3, "qc03"),
+    ]
+
+
 def test_condor_slots_are_counted_from_the_listing() -> None:
     listing = "\nName OpSys\n\nslot1@muc02.hq.eso.org LINUX X86_64\nslot1_2@muc02 LINUX X86_64\n   Total 2\n"
     assert slot_names(listing) == ["slot1@muc02.hq.eso.org", "slot1_2@muc02"]

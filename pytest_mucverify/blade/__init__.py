@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..site import Host
-from .bulk import read_headers_remote, read_with_tar
+from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
 from .header_script import GzipProblem, header_blocks, problem_of
 from .listing import FileStat, TreeListing
@@ -36,11 +36,33 @@ RC_UNREADABLE_EXIT = 97
 # Sources each rc file in turn in a clean login-like environment and prints the result. A file
 # that is missing or unreadable stops with RC_UNREADABLE_EXIT; bash's own complaints (a syntax
 # error, a failing command) reach stderr and are reported with the environment.
+#
+# An rc file may source another (`.qcrc` ends with `source $HOME/.dfosrc`): `source` and `.` are
+# wrapped so that such a path is first rewritten by the caller's replacements (`R from to`: the
+# switched view, where `.dfosrc` is the muc rc) and then mapped through the host's mount table
+# (`M logical real`, a demo host's `/home`), given before `--`. The top-level files are sourced
+# as given (already real paths). Without replacements or mounts (a real blade's plain view) no
+# wrapper is defined: a file sourced through a function would see its `declare`s made local.
 _SOURCE_SCRIPT = (
+    "__mv_r=(); __mv_m=(); "
+    'while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do '
+    'if [ "$1" = R ]; then __mv_r+=("$2" "$3"); else __mv_m+=("$2" "$3"); fi; shift 3; done; '
+    "shift; "
+    '__mv_path() { local f="$1" i n; '
+    'for ((i=0; i<${#__mv_r[@]}; i+=2)); do n="${__mv_r[i]}"; '
+    'case "$f" in "$n"|"$n"/*) f="${__mv_r[i+1]}${f#"$n"}";; esac; done; '
+    'for ((i=0; i<${#__mv_m[@]}; i+=2)); do n="${__mv_m[i]}"; '
+    'if [ "$n" = / ]; then case "$f" in /*) f="${__mv_m[i+1]}$f"; break;; esac; '
+    'else case "$f" in "$n"|"$n"/*) f="${__mv_m[i+1]}${f#"$n"}"; break;; esac; fi; done; '
+    "printf '%s' \"$f\"; }; "
+    'if [ "${#__mv_r[@]}" -gt 0 ] || [ "${#__mv_m[@]}" -gt 0 ]; then '
+    'source() { local __mv_f; __mv_f=$(__mv_path "$1"); shift; builtin source "$__mv_f" "$@"; }; '
+    '. () { local __mv_f; __mv_f=$(__mv_path "$1"); shift; builtin source "$__mv_f" "$@"; }; '
+    "fi; "
     'cd "$HOME" 2>/dev/null; unset OLDPWD; for rc in "$@"; do '
     f'[ -r "$rc" ] || {{ echo "$rc: cannot be read" >&2; exit {RC_UNREADABLE_EXIT}; }}; '
-    'source "$rc" </dev/null >/dev/null; '
-    "done; env -0"
+    'builtin source "$rc" </dev/null >/dev/null; '
+    "done; unset rc; env -0"
 )
 
 
@@ -255,6 +277,21 @@ class Blade:
             return self.files.read_many(paths)
         return read_with_tar(self._run_raw, paths)
 
+    def digests(self, paths: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """SHA-256 of many files, computed on the host itself by one ``sha256sum`` per batch (the
+        same command for a demo host, a local and a remote blade; the contents never travel), and
+        the reason for each file that could not be read."""
+        real: dict[str, str] = {}
+        problems: dict[str, str] = {}
+        for path in paths:
+            try:
+                real[self.files.real_path(path)] = path
+            except FileAccessError as exc:
+                problems[path] = str(exc).split(": ", 1)[-1]
+        found, unread = digest_with_sha256sum(self._run_raw, list(real))
+        problems.update({real[p]: reason for p, reason in unread.items() if p in real})
+        return {real[p]: digest for p, digest in found.items() if p in real}, problems
+
     def read_headers(self, paths: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
         """The header blocks of FITS files (plain, .gz, or .hdr text) and the reason for each that
         could not be read; data units are never read, and a remote blade answers a whole batch in
@@ -328,12 +365,17 @@ class Blade:
     # -- environment --------------------------------------------------------------------------
 
     def environment(
-        self, rc_files: Sequence[str], extra: Mapping[str, str] | None = None
+        self,
+        rc_files: Sequence[str],
+        extra: Mapping[str, str] | None = None,
+        sourced_instead: Mapping[str, str] | None = None,
     ) -> SourcedEnvironment:
         """The environment a DFOS tool sees after bash sources rc_files (in order) on this host.
 
         It starts from a clean login-like environment (HOME, USER, LOGNAME, PATH, and HOSTNAME as
-        the host gives it), as cron and condor jobs do.
+        the host gives it), as cron and condor jobs do. Where an rc file sources another one
+        named in ``sourced_instead``, bash reads the replacement (the switched view:
+        ``.dfosrc`` -> ``.dfosrc_muc``).
         """
         base = [
             f"HOME={self.home}",
@@ -355,6 +397,9 @@ class Blade:
             "-c",
             _SOURCE_SCRIPT,
             "bash",
+            *[w for k, v in (sourced_instead or {}).items() for w in ("R", k, v)],
+            *[w for k, v in self.files.mount_table() for w in ("M", k, v)],
+            "--",
             *files,
         )
         complaints = [

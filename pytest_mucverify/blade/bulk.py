@@ -82,3 +82,50 @@ def read_headers_remote(
             if path not in headers and path not in problems:
                 problems[path] = err.strip().splitlines()[-1] if err.strip() else f"exit {status}"
     return headers, problems
+
+
+def _unescape_sha256sum_name(name: str) -> str:
+    """GNU sha256sum writes a name holding a backslash or newline escaped, its line starting with
+    a backslash: ``\\\\`` for a backslash, ``\\n`` for a newline."""
+    out: list[str] = []
+    i = 0
+    while i < len(name):
+        if name[i] == "\\" and i + 1 < len(name):
+            out.append("\n" if name[i + 1] == "n" else name[i + 1])
+            i += 2
+            continue
+        out.append(name[i])
+        i += 1
+    return "".join(out)
+
+
+def digest_with_sha256sum(
+    run: Runner, paths: Sequence[str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The SHA-256 of many files, computed on the blade (one ``sha256sum`` per batch, the paths
+    as arguments, never the contents across the wire), and a reason for each that could not be
+    read. Paths are the blade's own (real) paths."""
+    digests: dict[str, str] = {}
+    problems: dict[str, str] = {}
+    for start in range(0, len(paths), BATCH):
+        batch = list(paths[start : start + BATCH])
+        status, out, err = run("sha256sum", "--", *batch)
+        for raw in out.decode("utf-8", "surrogateescape").split("\n"):
+            if not raw:
+                continue
+            escaped = raw.startswith("\\")
+            digest, sep, name = raw.lstrip("\\").partition("  ")
+            if not sep:
+                digest, sep, name = raw.lstrip("\\").partition(" *")
+            if escaped:
+                name = _unescape_sha256sum_name(name)
+            if sep and len(digest) == 64:
+                digests[name] = digest
+        for line in err.splitlines():
+            for path in batch:
+                if path in line and path not in digests:
+                    problems[path] = line.rsplit(": ", 1)[-1].strip()
+        for path in batch:
+            if path not in digests and path not in problems:
+                problems[path] = f"sha256sum exit {status}"
+    return digests, problems

@@ -27,6 +27,7 @@ class FileAccess(Protocol):
     def tree(self, path: str, max_depth: int | None = None) -> TreeListing: ...
     def resolve(self, path: str) -> str: ...
     def real_path(self, path: str) -> str: ...
+    def mount_table(self) -> list[tuple[str, str]]: ...
     def uid_of(self, user: str) -> int | None: ...
     def list_names(self, path: str) -> tuple[list[tuple[str, str]], list[str]]: ...
     def find_files(
@@ -74,6 +75,11 @@ class LocalFiles:
                 continue
             return f"{folder}/{rest}" if rest else folder
         raise FileAccessError(f"{path}: outside every mount of this host")
+
+    def mount_table(self) -> list[tuple[str, str]]:
+        """(logical, real) folder pairs, longest logical first: how bash on this machine must
+        rewrite a path an rc file sources."""
+        return list(self._mount_strings)
 
     def logical_path(self, real: str) -> str:
         if not self.mounts:
@@ -281,6 +287,9 @@ class RemoteFiles:
 
     def real_path(self, path: str) -> str:
         return path
+
+    def mount_table(self) -> list[tuple[str, str]]:
+        return []
 
     def read_bytes(self, path: str, limit: int | None = None) -> bytes:
         if limit is None:

@@ -1,4 +1,20 @@
-"""Build a demo site: a shared home, an old blade per account and the muc, and site.toml."""
+"""Build a demo site: a shared home, an old blade per account and the muc, and site.toml.
+
+The data disks are laid out as real accounts have them, not as the checks would find easiest
+(where DOMAIN.md is silent, the most plausible DFOS form, chosen here):
+
+- ``/data/<account>`` -> ``/datavlt/<account>`` -> ``/<disk>/data/<account>`` on each blade.
+- Headers sit in month folders, ``hdr/2013-02/2013-02-20``: DOMAIN.md does not say which
+  directories DFOS nests; the header tree is the largest and the one most plausibly split by
+  month. The other dated directories keep flat date folders.
+- The old disk holds what accounts accumulate beside the standard directories: a folder carried
+  to the muc, one left behind, a loose file at the top (left behind) and a folder kept elsewhere
+  on the old disk, reached through a link and carried by hand as a plain folder; ``lists/latest``
+  is a relative link that ``muc_migrate -A`` copies as a link. On the muc, ``current`` links to
+  the raw folder of the last night (dangling until the muc processes nights).
+- Account-specific names and the shared job folder: see :mod:`.home`.
+- ``CRON_LOGS`` in ``$DFO_MON_DIR`` holds a log per tool and night of the blade that ran it.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +26,7 @@ from pathlib import Path
 from ..dfos.layout import BY_VARIABLE, DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from ..phases import reached
 from .faults import apply_fault
-from .home import TOOL_VERSIONS, write_home
+from .home import IN_HOME, RENAMED, TOOL_VERSIONS, write_home
 from .hostroot import crontab_text, make_data_disk, seal_data_disk, write_commands, write_passwd
 from .nights import ab_list_text, write_calibration_memory, write_headers, write_processed_night
 from .world import (
@@ -19,6 +35,7 @@ from .world import (
     MUC,
     MUC_DISK,
     OLD_DISK,
+    TRANSITION,
     Calendar,
     DemoOptions,
     Instrument,
@@ -72,6 +89,7 @@ def _build_account(
     write_calibration_memory(old_disk, inst, tuple(on_old) or nights)
 
     _write_non_standard(old_disk)
+    _write_non_standard_top_level(old_disk, muc_disk, phase)
     _migrate(old_disk, muc_disk, phase)
     if reached(phase, "full-migration"):
         _copy_tree(old_disk / CARRIED, muc_disk / CARRIED, fits_too=True)
@@ -91,6 +109,10 @@ def _build_account(
     (muc_root / "crontabs" / inst.account).write_text(crontab_text(inst, MUC, phase, vnc_display))
     for disk in (old_disk, muc_disk):
         _write_job_lists(disk, nights)
+        _nest_by_month(disk / "hdr")
+    _write_links(old_disk, muc_disk, phase, nights)
+    _apply_account_layout(home, inst, (old_disk, muc_disk))
+    _write_cron_logs(home, inst, phase, calendar)
     seal_data_disk(old_disk, inst, as_root)
     seal_data_disk(muc_disk, inst, as_root)
 
@@ -134,6 +156,79 @@ def _write_non_standard(old_disk: Path) -> None:
     (old_disk / CARRIED / "README").write_text("hand-made QC scripts, carried to the muc\n")
     (old_disk / LEFT_BEHIND).mkdir(exist_ok=True)
     (old_disk / LEFT_BEHIND / "tmp_trend_2012.dat").write_text("0 1 2 3\n" * 50)
+
+
+def _apply_account_layout(home: Path, inst: Instrument, disks: tuple[Path, Path]) -> None:
+    """The account's own names (RENAMED) and the job folder in the shared $HOME (IN_HOME): the
+    nights are written with the standard layout, then moved where this account keeps them. The
+    muc's job files are written last, as the muc's tools rewrite the shared ones."""
+    for disk in disks:
+        for variable, name in RENAMED.get(inst.account, {}).items():
+            standard = disk / BY_VARIABLE[variable].name
+            if standard.is_dir():
+                standard.rename(disk / name)
+        for variable in IN_HOME:
+            folder = disk / BY_VARIABLE[variable].name
+            if folder.is_dir():
+                _copy_tree(folder, home / BY_VARIABLE[variable].name, fits_too=True)
+                shutil.rmtree(folder)
+
+
+def _write_cron_logs(home: Path, inst: Instrument, phase: str, calendar: Calendar) -> None:
+    """$DFO_MON_DIR/CRON_LOGS: one log per tool and night of what cron ran, on which blade."""
+    logs = home / "monitor" / "CRON_LOGS"
+    logs.mkdir(parents=True, exist_ok=True)
+    for night in calendar.nights:
+        lines = [f"{night} 06:15 {inst.ops} calChecker -F: finished, 0 red\n"]
+        if reached(phase, "verification") and night >= calendar.transition:
+            lines.append(f"{night} 06:30 {MUC} calChecker -F -r .dfosrc_muc: finished, 0 red\n")
+        (logs / f"calChecker_{night}.log").write_text("".join(lines))
+        blade = MUC if calendar.processed_on_muc(night) and night >= calendar.switch else inst.ops
+        (logs / f"autoDaily_{night}.log").write_text(
+            f"{night} 08:00 {blade} autoDaily: {len(inst.raw_types)} CALIB ABs processed\n"
+        )
+
+
+NOTES = "DISK_NOTES.txt"
+ARCHIVE = "trend_archive"
+
+
+def _write_non_standard_top_level(old_disk: Path, muc_disk: Path, phase: str) -> None:
+    """A loose file at the top of the old disk (left behind), and a folder kept on another part
+    of the old disk reached through a link (carried to the muc by hand as a plain folder)."""
+    (old_disk / NOTES).write_text("disk usage notes, 2012\n")
+    elsewhere = old_disk.parent.parent / "archive" / old_disk.name
+    elsewhere.mkdir(parents=True, exist_ok=True)
+    (elsewhere / "bias_trend_2012.dat").write_text("0.1 0.2 0.3\n" * 20)
+    (old_disk / ARCHIVE).symlink_to(os.path.relpath(elsewhere, old_disk))
+    if reached(phase, "full-migration"):
+        _copy_tree(elsewhere, muc_disk / ARCHIVE, fits_too=False)
+
+
+def _write_links(old_disk: Path, muc_disk: Path, phase: str, nights: tuple[dt.date, ...]) -> None:
+    """``lists/latest``: a relative link to the last night's lists, as muc_migrate -A copies it;
+    on the muc a convenience link ``current`` to the raw folder of its last night."""
+    (muc_disk / "current").symlink_to(f"raw/{nights[-1]}")
+    before = [n for n in nights if n < TRANSITION]
+    if not before:
+        return
+    (old_disk / "lists" / "latest").symlink_to(str(before[-1]))
+    if reached(phase, "full-migration"):
+        (muc_disk / "lists" / "latest").symlink_to(str(before[-1]))
+
+
+def _nest_by_month(folder: Path) -> None:
+    """Headers in month folders (``hdr/2013-02/2013-02-20``): see the module docstring."""
+    for dated in sorted(folder.iterdir()):
+        if dated.is_dir() and _is_date(dated.name):
+            month = folder / dated.name[:7]
+            month.mkdir(exist_ok=True)
+            target = month / dated.name
+            if target.exists():
+                _copy_tree(dated, target, fits_too=True)
+                shutil.rmtree(dated)
+            else:
+                dated.rename(target)
 
 
 def _is_date(name: str) -> bool:
@@ -199,8 +294,8 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
             f"qc_cluster = {'true' if inst.qc_cluster else 'false'}",
             f"transition_date = {calendar.transition}",
             f"commissioning_date = {calendar.commissioning}",
-            f'carried = ["{CARRIED}"]',
-            f'left_behind = ["{LEFT_BEHIND}"]',
+            f'carried = ["{CARRIED}", "{ARCHIVE}"]',
+            f'left_behind = ["{LEFT_BEHIND}", "{NOTES}"]',
             f"switch_date = {calendar.switch}",
         ]
     return "\n".join(lines) + "\n"

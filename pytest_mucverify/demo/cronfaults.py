@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Callable
@@ -62,6 +63,17 @@ def _commissioning_ab_on_muc(dest: Path, account: str, options: DemoOptions) -> 
     shutil.copy2(source, target / source.name)
 
 
+def _commissioning_leftover_ab(dest: Path, account: str, options: DemoOptions) -> None:
+    """One AB of the commissioning date on the muc is days older than the others: left from an
+    earlier run, taken as done by autoDaily -D."""
+    date = str(Calendar.for_options(options).commissioning)
+    disk = _muc_disk(dest, account)
+    found = sorted([*(disk / "AB").glob(f"*{date}T*.ab"), *(disk / "logs" / date).glob("*.ab")])
+    victim = found[0]
+    stat = victim.stat()
+    os.utime(victim, (stat.st_atime - 3 * 86400, stat.st_mtime - 3 * 86400))
+
+
 def _old_tool(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(
         dest / "home" / account / "bin" / "autoDaily",
@@ -76,11 +88,88 @@ def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
 
 
 def _xv_in_job(dest: Path, account: str, options: DemoOptions) -> None:
-    job = sorted((_muc_disk(dest, account) / "jobs").glob("execQC_CALIB_*"))[-1]
+    job = sorted((dest / "home" / account / "jobs").glob("execQC_CALIB_*"))[-1]
     _edit(job, lambda t: t + f"xv /data/{account}/plots/quicklook.png &\n")
 
 
+def _wrapper_on_old(dest: Path, account: str, options: DemoOptions) -> None:
+    """The old blade runs the account's own nightly script, which still calls autoDaily."""
+    script = dest / "home" / account / "bin" / "nightly_ops.sh"
+    script.write_text(
+        "#!/bin/sh\n# nightly chores on the old blade\n$HOME/bin/dfosCron -t autoDaily\n"
+    )
+    script.chmod(0o755)
+    _edit(
+        _crontab(dest, INSTRUMENTS[account].ops, account),
+        lambda t: t + f"0 8-18 * * * /home/{account}/bin/nightly_ops.sh >/dev/null 2>&1\n",
+    )
+
+
+def _qcrc_display(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(dest / "home" / account / ".qcrc", lambda t: "export DISPLAY=:4\n" + t)
+
+
 CRON_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "autodaily-cron-with-D",
+        "cron.autodaily",
+        "the muc's cron line runs autoDaily -D, the commissioning form",
+        _muc_cron(lambda text, account: text.replace("-t autoDaily -r", "-t autoDaily -D -r")),
+    ),
+    Fault(
+        "autodaily-cron-without-dfosrc-muc",
+        "cron.autodaily",
+        "the muc's cron line runs autoDaily without -r .dfosrc_muc",
+        _muc_cron(
+            lambda text, account: text.replace("-t autoDaily -r .dfosrc_muc", "-t autoDaily")
+        ),
+    ),
+    Fault(
+        "autodaily-behind-sh-c-on-old",
+        "cron.autodaily",
+        'the old blade still runs autoDaily, inside sh -c "…"',
+        _ops_cron(
+            lambda text: text + '0 8-18 * * * sh -c "cd $HOME && $HOME/bin/dfosCron -t autoDaily"\n'
+        ),
+    ),
+    Fault(
+        "autodaily-in-wrapper-on-old",
+        "cron.autodaily",
+        "the old blade still runs autoDaily through a wrapper script of the account",
+        _wrapper_on_old,
+    ),
+    Fault(
+        "calchecker-not-staggered",
+        "cron.calchecker",
+        "the muc's incremental calChecker runs at the old blade's minutes",
+        _muc_cron(lambda text, account: text.replace("15,45 * * * * ", "*/30 * * * * ")),
+        phase="verification",
+    ),
+    Fault(
+        "calchecker-full-missing-on-muc",
+        "cron.calchecker",
+        "the muc runs the incremental calChecker twice and never the full one",
+        _muc_cron(lambda text, account: text.replace("-t calChecker -F -r", "-t calChecker -r")),
+        phase="verification",
+    ),
+    Fault(
+        "calchecker-gone-from-muc",
+        "cron.calchecker",
+        "the muc's calChecker lines are gone once operational",
+        _muc_cron(lambda text, account: re.sub(r"^.*-t calChecker.*\n", "", text, flags=re.M)),
+    ),
+    Fault(
+        "cron-sh-script-missing",
+        "cron.commands",
+        "a muc cron line runs sh on a script the muc does not have",
+        _muc_cron(_added("*/10 * * * * sh /home/{account}/bin/purge_tmp.sh")),
+    ),
+    Fault(
+        "display-in-qcrc-of-other-group",
+        "cron.display",
+        ".qcrc exports DISPLAY=:4 (uves's group), which dfosCron jobs get",
+        _qcrc_display,
+    ),
     Fault(
         "cron-minute-61",
         "cron.syntax",
@@ -157,6 +246,12 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "an AB of the commissioning date already sits on the muc",
         _commissioning_ab_on_muc,
         phase="commissioning",
+    ),
+    Fault(
+        "commissioning-leftover-ab",
+        "commissioning.ab-list-clean",
+        "after the switch, one AB of the commissioning date on the muc predates the autoDaily -D run",
+        _commissioning_leftover_ab,
     ),
     Fault(
         "autodaily-v2.0", "commissioning.tool-versions", "autoDaily is v2.0 on the muc", _old_tool

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .faults import Fault, _edit, _muc_disk
-from .world import INSTRUMENTS, MUC_DISK, OLD_DISK, TRANSITION
+from .faults import Fault, _edit, _muc_disk, _old_disk
+from .world import INSTRUMENTS, MUC, MUC_DISK, OLD_DISK, TRANSITION, Calendar
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -96,6 +98,33 @@ def _stray(relative: str) -> Apply:
     return apply
 
 
+FITS_BLOCK = b"SIMPLE  =                    T".ljust(2880)
+
+
+def _stray_at_data_root(dest: Path, account: str, options: DemoOptions) -> None:
+    prefix = INSTRUMENTS[account].file_prefix
+    (_muc_disk(dest, account) / f"{prefix}.{TRANSITION}T10:00:00.000.fits").write_bytes(FITS_BLOCK)
+
+
+def _stray_behind_symlink(dest: Path, account: str, options: DemoOptions) -> None:
+    """A scratch folder elsewhere on the muc's disk, reached through a link in the data root."""
+    scratch = dest / "hosts" / MUC / MUC_DISK.strip("/") / f"scratch_{account}"
+    scratch.mkdir(parents=True)
+    (scratch / "reprocessed_bias.fits").write_bytes(FITS_BLOCK)
+    link = _muc_disk(dest, account) / "scratch"
+    link.symlink_to(os.path.relpath(scratch, link.parent))
+
+
+def _stray_unprocessed_night(dest: Path, account: str, options: DemoOptions) -> None:
+    """Products in the date folder of a night the muc never processed (the day after TODAY: a
+    date typed by hand), nested in its month folder."""
+    night = Calendar.for_options(options).today + dt.timedelta(days=1)
+    folder = _muc_disk(dest, account) / "science" / f"{night:%Y-%m}" / str(night)
+    folder.mkdir(parents=True, exist_ok=True)
+    prefix = INSTRUMENTS[account].file_prefix
+    (folder / f"{prefix}.{night}T22:10:00.000.fits").write_bytes(FITS_BLOCK)
+
+
 def _month_missing(dest: Path, account: str, options: DemoOptions) -> None:
     month = str(TRANSITION)[:7]
     folders = list((_muc_disk(dest, account) / "plots").glob(f"{month}-*"))
@@ -103,6 +132,44 @@ def _month_missing(dest: Path, account: str, options: DemoOptions) -> None:
         raise RuntimeError(f"no {month} plots on the muc to remove")
     for folder in folders:
         shutil.rmtree(folder)
+
+
+def _nested_headers_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    """The last headers of the incremental set, in their month folder, did not reach the muc."""
+    month = _muc_disk(dest, account) / "hdr" / f"{TRANSITION:%Y-%m}"
+    before = sorted(p for p in month.iterdir() if p.name < str(TRANSITION))
+    shutil.rmtree(before[-1])
+
+
+def _link_not_migrated(dest: Path, account: str, options: DemoOptions) -> None:
+    (_muc_disk(dest, account) / "lists" / "latest").unlink()
+
+
+def _top_level_file_undecided(dest: Path, account: str, options: DemoOptions) -> None:
+    (_old_disk(dest, account) / "ingest_todo.txt").write_text("2012-11-30 redo ingestion\n")
+
+
+def _memory_missing_on_old(dest: Path, account: str, options: DemoOptions) -> None:
+    shutil.rmtree(_old_disk(dest, account) / "tmp" / "CALCHECK" / "PREVIOUS")
+
+
+def _same_size_other_content(path: Path) -> None:
+    text = path.read_text()
+    changed = text.replace("OK", "NO") if "OK" in text else text.swapcase()
+    if changed == text or len(changed) != len(text):
+        raise RuntimeError(f"cannot change {path} keeping its size")
+    path.write_text(changed)
+
+
+def _memory_content_differs(dest: Path, account: str, options: DemoOptions) -> None:
+    previous = _muc_disk(dest, account) / "tmp" / "CALCHECK" / "PREVIOUS"
+    _same_size_other_content(sorted(previous.iterdir())[0])
+
+
+def _list_content_differs(dest: Path, account: str, options: DemoOptions) -> None:
+    lists = _muc_disk(dest, account) / "lists"
+    first = min(p for p in lists.iterdir() if p.name[:4].isdigit())
+    _same_size_other_content(sorted(first.iterdir())[0])
 
 
 def _truncated(dest: Path, account: str, options: DemoOptions) -> None:
@@ -253,6 +320,24 @@ DATA_FAULTS: tuple[Fault, ...] = (
         _stray("raw/{night}/{prefix}.{night}T10:00:00.000.fits"),
     ),
     Fault(
+        "stray-fits-at-data-root",
+        "fits.stray",
+        "a raw FITS file lies directly in the muc's data root",
+        _stray_at_data_root,
+    ),
+    Fault(
+        "stray-fits-behind-symlink",
+        "fits.stray",
+        "a FITS file sits in a folder the muc's data root links to",
+        _stray_behind_symlink,
+    ),
+    Fault(
+        "stray-fits-unprocessed-night",
+        "fits.stray",
+        "FITS files sit in the date folder of a night the muc never processed",
+        _stray_unprocessed_night,
+    ),
+    Fault(
         "incremental-month-missing",
         "migration.incremental",
         "the muc lacks the 2013-02 plots of the incremental set",
@@ -270,6 +355,44 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "migration.full",
         "the old disk has a directory the site neither carries nor leaves behind",
         _unlisted_folder,
+    ),
+    Fault(
+        "nested-headers-missing",
+        "migration.incremental",
+        "a night of headers in its month folder (hdr/2013-02/2013-02-20) is missing on the muc",
+        _nested_headers_missing,
+        phase="incremental",
+    ),
+    Fault(
+        "link-not-migrated",
+        "migration.full",
+        "the old disk's lists/latest link did not reach the muc",
+        _link_not_migrated,
+    ),
+    Fault(
+        "top-level-file-undecided",
+        "migration.full",
+        "a file at the top of the old disk is neither carried nor left behind",
+        _top_level_file_undecided,
+    ),
+    Fault(
+        "list-content-differs",
+        "migration.full",
+        "a data report on the muc has the old one's size but another content",
+        _list_content_differs,
+        also=("migration.incremental",),
+    ),
+    Fault(
+        "memory-missing-on-old",
+        "migration.calibration-memory",
+        "calChecker's PREVIOUS memory is not where the old blade's TMP_DIR says",
+        _memory_missing_on_old,
+    ),
+    Fault(
+        "memory-content-differs",
+        "migration.calibration-memory",
+        "a PREVIOUS memory file on the muc has the old size but another content",
+        _memory_content_differs,
     ),
     Fault(
         "vcal-missing",

@@ -174,6 +174,52 @@ def _dbrc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
     )
 
 
+def _rc_variable_only_in_dfosrc(dest: Path, account: str, options: DemoOptions) -> None:
+    """.dfosrc_muc lacks a variable that the operational .dfosrc (sourced by .qcrc) still gives."""
+    _edit(
+        dest / "home" / account / ".dfosrc_muc",
+        lambda t: re.sub(r"^export DFO_DOC_DIR=.*\n", "", t, flags=re.M),
+    )
+
+
+def _qcrc_breaks_old_cluster(dest: Path, account: str, options: DemoOptions) -> None:
+    """The muc's roots set unconditionally: right on the muc, wrong on the old cluster blade."""
+    _edit(
+        dest / "home" / account / ".qcrc",
+        lambda t: re.sub(
+            r"CHECK_MUC=.*?\nfi\n",
+            "export DFO_ROOT_DIR_FC=$DFO_ROOT_DIR; export DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR\n",
+            t,
+            flags=re.S,
+        ),
+    )
+
+
+def _dbrc_host_port(dest: Path, account: str, options: DemoOptions) -> None:
+    ops = INSTRUMENTS[account].ops
+    _edit(
+        dest / "home" / account / ".dbrc",
+        lambda t: t.replace("qcdb.hq.eso.org", f"{ops}:4100", 1),
+    )
+
+
+def _dbrc_other_muc(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(
+        dest / "home" / account / ".dbrc",
+        lambda t: re.sub(r"\bmuc02$", "muc05", t, count=1, flags=re.M),
+    )
+
+
+def _xv_viewer_in_config(dest: Path, account: str, options: DemoOptions) -> None:
+    (dest / "home" / account / "config" / "config.dfoMonitor").write_text(
+        "# dfoMonitor configuration\nVIEWER=xv\n"
+    )
+
+
+def _display_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    (dest / "hosts" / MUC / "usr" / "bin" / "display").unlink()
+
+
 def _dbrc_readable(dest: Path, account: str, options: DemoOptions) -> None:
     (dest / "home" / account / ".dbrc").chmod(0o644)
 
@@ -284,6 +330,44 @@ SETUP_FAULTS: tuple[Fault, ...] = (
         ".qcrc sets DFO_ROOT_DIR_FC to the cluster path whatever the host",
         _qcrc_not_conditional,
         account="xshooter",
+    ),
+    Fault(
+        "rc-variable-only-in-dfosrc",
+        "rc.muc-variables",
+        ".dfosrc_muc lacks DFO_DOC_DIR, inherited from .dfosrc through .qcrc until the switch",
+        _rc_variable_only_in_dfosrc,
+        phase="verification",
+    ),
+    Fault(
+        "qcrc-breaks-old-cluster-blade",
+        "rc.qcrc-cluster-roots",
+        ".qcrc sets the muc's cluster roots whatever the host, redirecting the old QC blade",
+        _qcrc_breaks_old_cluster,
+        account="xshooter",
+    ),
+    Fault(
+        "dbrc-old-blade-host-port",
+        "rc.dbrc-hosts",
+        ".dbrc names the old blade as host:port (dfo23:4100)",
+        _dbrc_host_port,
+    ),
+    Fault(
+        "dbrc-other-muc",
+        "rc.dbrc-hosts",
+        ".dbrc names muc05, not giraffe's muc02",
+        _dbrc_other_muc,
+    ),
+    Fault(
+        "xv-viewer-in-config",
+        "rc.no-xv",
+        "a configuration file sets VIEWER=xv",
+        _xv_viewer_in_config,
+    ),
+    Fault(
+        "display-missing-on-muc",
+        "rc.no-xv",
+        "ImageMagick's display, which replaces xv, is not on the muc",
+        _display_missing,
     ),
     Fault("dbrc-old-blade", "rc.dbrc-hosts", ".dbrc still names the old blade", _dbrc_old_blade),
     Fault(

@@ -1,10 +1,23 @@
-"""The shared $HOME of a demo account: rc files, .dbrc, DFOS tools, config.muc_migrate."""
+"""The shared $HOME of a demo account: rc files, .dbrc, DFOS tools, config.muc_migrate.
+
+Where DOMAIN.md is silent the demo does what a DFOS account most plausibly has:
+
+- ``DFO_JOB_DIR`` is ``$HOME/jobs``, shared by both blades (job files are small and written by
+  the tools of whichever blade runs them); the other data directories are on each blade's disk.
+- uves kept its own names for the two directories muc_migrate lets an account rename
+  (``DFO_LST_DIR`` = ``lst``, ``DFO_PLT_DIR`` = ``qcplots``) and answered them in
+  ``config.muc_migrate``; giraffe and xshooter use the standard names.
+- ``.dfosrc_muc`` differs from the old ``.dfosrc`` where a real migration changes it: the blade's
+  name, the processing cores (8 condor slots instead of 2 cores), the architecture and whether
+  condor runs the pipelines; paths stay logical and identical.
+- ``.qcrc`` ends with ``source $HOME/.dfosrc`` as the login chain documents.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..dfos.layout import MUC_MIGRATE_CONFIG, STANDARD_DIRECTORIES
+from ..dfos.layout import BY_VARIABLE, MUC_MIGRATE_CONFIG, RENAMEABLE, STANDARD_DIRECTORIES
 from ..phases import reached
 from .world import MUC, Instrument
 
@@ -34,6 +47,16 @@ TOOL_VERSIONS = {
 }
 
 
+RENAMED: dict[str, dict[str, str]] = {"uves": {"DFO_LST_DIR": "lst", "DFO_PLT_DIR": "qcplots"}}
+"""non-standard names an account gave muc_migrate (only DFO_LST_DIR and DFO_PLT_DIR may differ)."""
+IN_HOME = frozenset({"DFO_JOB_DIR"})
+"""data directories the demo's accounts keep in the shared $HOME instead of on a data disk."""
+
+
+def directory_name(inst: Instrument, variable: str, standard: str) -> str:
+    return RENAMED.get(inst.account, {}).get(variable, standard)
+
+
 def rc_text(inst: Instrument, blade: str, cores: int) -> str:
     lines = [
         f"# .dfosrc of {inst.account}: the DFOS environment on {blade}",
@@ -43,10 +66,15 @@ def rc_text(inst: Instrument, blade: str, cores: int) -> str:
         f"export DFO_ROOT_DIR=/data/{inst.account}",
     ]
     for directory in STANDARD_DIRECTORIES:
-        base = "$DFO_ROOT_DIR" if directory.on_data_disk else "$HOME"
-        lines.append(f"export {directory.variable}={base}/{directory.name}")
+        in_home = not directory.on_data_disk or directory.variable in IN_HOME
+        base = "$HOME" if in_home else "$DFO_ROOT_DIR"
+        name = directory_name(inst, directory.variable, directory.name)
+        lines.append(f"export {directory.variable}={base}/{name}")
+    muc = blade.startswith("muc")
     lines += [
         f"export DFO_PROC_CORES={cores}",
+        f"export DFO_ARCH={'x86_64' if muc else 'i686'}",
+        f"export DFO_USE_CONDOR={'YES' if muc else 'NO'}",
         "export DFO_OFFSET=12",
         "export DFO_WEB_SERVER=qcweb.hq.eso.org",
         "export DFO_FILE_NAME=ARCFILE",
@@ -75,6 +103,8 @@ def qcrc_text(inst: Instrument) -> str:
             "  export DFO_ROOT_DIR_FC=$DFO_ROOT_DIR; export DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR",
             "fi",
         ]
+    # documented: the login chain ends .qcrc -> .dfosrc, and dfosCron sources only these two
+    lines += ["source $HOME/.dfosrc"]
     return "\n".join(lines) + "\n"
 
 
@@ -104,7 +134,7 @@ exit 0
 def write_home(home: Path, inst: Instrument, phase: str) -> None:
     home.mkdir(parents=True, exist_ok=True)
     for directory in STANDARD_DIRECTORIES:
-        if not directory.on_data_disk:
+        if not directory.on_data_disk or directory.variable in IN_HOME:
             (home / directory.name).mkdir(exist_ok=True)
     old_rc = rc_text(inst, inst.ops, cores=2)
     muc_rc = rc_text(inst, MUC, cores=8)
@@ -123,8 +153,10 @@ def write_home(home: Path, inst: Instrument, phase: str) -> None:
         script = bin_dir / tool
         script.write_text(tool_script(tool, version))
         script.chmod(0o755)
+    names = {v: directory_name(inst, v, BY_VARIABLE[v].name) for v in RENAMEABLE}
     (bin_dir / MUC_MIGRATE_CONFIG).write_text(
-        "# answers given to muc_migrate: names of the renameable data directories\nDFO_LST_DIR lists\nDFO_PLT_DIR plots\n"
+        "# answers given to muc_migrate: names of the renameable data directories\n"
+        + "".join(f"{variable} {name}\n" for variable, name in names.items())
     )
     (home / "config" / "config.createAB").write_text(
         f"# createAB configuration of {inst.account}\nINSTRUMENT {inst.account.upper()}\n"

@@ -33,6 +33,11 @@ esac
 """,
     )
     _script(bin_dir / "nproc", f"echo {24 if muc else 2}\n")
+    # the image viewer: xv on the 32-bit blades, ImageMagick's display on the muc (plan I.6)
+    usr_bin = root / "usr" / "bin"
+    usr_bin.mkdir(parents=True, exist_ok=True)
+    viewer = "display" if muc else "xv"
+    _script(usr_bin / viewer, f'echo "{viewer}: demo copy" >&2\n')
     _script(
         bin_dir / "crontab",
         """here=$(cd "$(dirname "$0")/.." && pwd)
@@ -77,15 +82,21 @@ def write_passwd(root: Path, accounts: Sequence[Instrument], as_root: bool) -> N
 
 
 def make_data_disk(root: Path, disk_prefix: str, inst: Instrument) -> Path:
-    """/<prefix>/data/<account> with the standard directories, and /data/<account> linking to it."""
+    """/<prefix>/data/<account> with the standard directories, reached from /data/<account>
+    through /datavlt/<account> (DOMAIN.md §1: ``/datavlt/kmos`` -> ``/fujisan3/data/kmos``)."""
     physical = root / disk_prefix.strip("/") / "data" / inst.account
     physical.mkdir(parents=True, exist_ok=True)
     for directory in DATA_DIRECTORIES:
         (physical / directory.name).mkdir(exist_ok=True)
+    # /data/<account> -> /datavlt/<account> -> /<prefix>/data/<account>, as on the blades
+    vlt = root / "datavlt" / inst.account
+    vlt.parent.mkdir(parents=True, exist_ok=True)
+    if not vlt.is_symlink():
+        vlt.symlink_to(os.path.relpath(physical, vlt.parent))
     logical = root / "data" / inst.account
     logical.parent.mkdir(parents=True, exist_ok=True)
     if not logical.is_symlink():
-        logical.symlink_to(os.path.relpath(physical, logical.parent))
+        logical.symlink_to(os.path.relpath(vlt, logical.parent))
     return physical
 
 
@@ -111,8 +122,9 @@ def crontab_text(inst: Instrument, host: str, phase: str, vnc_display: int) -> s
         lines.append(f"DISPLAY=:{vnc_display}")
         if reached(phase, "verification"):
             lines += [
-                f"*/30 * * * * {dfos_cron} -t calChecker -r .dfosrc_muc",
-                f"15 6 * * * {dfos_cron} -t calChecker -F -r .dfosrc_muc",
+                # the old blade's two lines, reading .dfosrc_muc, a quarter of an hour later
+                f"15,45 * * * * {dfos_cron} -t calChecker -r .dfosrc_muc",
+                f"30 6 * * * {dfos_cron} -t calChecker -F -r .dfosrc_muc",
             ]
         if operational:
             lines += [

@@ -103,7 +103,10 @@ class AbPathRules:
         specs, folders = self.places.get(
             (qualifier, flag if qualifier in ("MCALIB", "MASSOC") else None), ((), ())
         )
-        if folders and not any(_under(expanded, folder) for folder in folders):
+        if specs and not folders:
+            # the rule cannot be applied: that is a finding, never a pass
+            problems.append(f"not placeable: {' and '.join(specs)} not defined on the blade")
+        elif folders and not any(_under(expanded, folder) for folder in folders):
             problems.append(f"not under {' or '.join(specs)} ({', '.join(folders)})")
         return problems
 

@@ -1,8 +1,9 @@
 """The database connection file ``.dbrc``: which hosts it names, and nothing else of it.
 
 It holds passwords, so nothing here keeps a line's text: only line numbers and host names.
-Convention (DOMAIN.md leaves the columns open): whitespace-separated columns, ``#`` comments; any
-column that is a blade name (``dfoNN``, ``qcNN``, ``mucNN``, optionally with a domain) is a host.
+Convention (DOMAIN.md leaves the columns open): whitespace-separated columns, ``#`` comments; a
+blade name (``dfoNN``, ``qcNN``, ``mucNN``) anywhere in a column is a host: alone, with a domain,
+with a port (``dfo23:4100``), as ``user@dfo23`` or in a URL.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BLADE = re.compile(r"^(?P<name>(?:dfo|qc|muc)\d{2})(?:\.[A-Za-z0-9.-]+)?$")
+_BLADE = re.compile(r"(?<![A-Za-z0-9_-])(?P<name>(?:dfo|qc|muc)\d{2})(?![A-Za-z0-9_])")
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,5 @@ def hosts_named(text: str) -> list[DbrcHost]:
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0]
         for column in line.split():
-            match = _BLADE.match(column)
-            if match:
-                found.append(DbrcHost(number, match.group("name")))
+            found += [DbrcHost(number, m.group("name")) for m in _BLADE.finditer(column)]
     return found

@@ -1,20 +1,37 @@
-"""Comparing what the old blade holds with what reached the muc, listing against listing."""
+"""Comparing what the old blade holds with what reached the muc, listing against listing.
+
+Size and modification time come from one bulk listing per tree. Where a same-sized copy can
+still differ (rc and configuration files, lists and data reports, calibration memory), a content
+digest computed on each blade decides: the caller asks for those files' digests and hands them in.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from ..blade.listing import FileStat
-from .placement import night_of
+from .placement import night_of_path
+
+CONTENT_VARIABLES = frozenset({"DFO_LST_DIR"})
+"""directories whose every file is compared by content: the lists and data reports."""
+_CONFIG_NAME = re.compile(r"(?:^|/)(?:config\.[^/]+|[^/]+\.(?:cfg|conf|ini|rc)|\.[^/]*rc)$")
+"""configuration and rc files, wherever they lie."""
+
+
+def content_matters(variable: str | None, path: str) -> bool:
+    """Whether a same-sized copy must also have the same content (digest compared)."""
+    return variable in CONTENT_VARIABLES or bool(_CONFIG_NAME.search(path))
 
 
 def exact_copy_expected(path: str, transition: dt.date | None) -> bool:
     """Whether the muc must hold a copy of the old blade's file. From the transition date on the
     muc processes the nights itself, so a date folder from then holds the muc's own files, not
-    copies (and the old blade's may come later than the migration)."""
-    night = night_of(path.split("/", 1)[0])
+    copies (and the old blade's may come later than the migration). Date folders may be nested
+    in month folders (``2013-02/2013-02-20``)."""
+    night = night_of_path(path)
     return night is None or transition is None or night < transition
 
 
@@ -27,23 +44,70 @@ class Shortfall:
         return f"{self.path}  {self.reason}"
 
 
+def digest_candidates(
+    old: Iterable[FileStat],
+    new: Iterable[FileStat],
+    wanted: Callable[[str], bool],
+    by_content: Callable[[str], bool],
+) -> list[str]:
+    """The wanted files present on both blades with the same size whose content must be compared:
+    the paths to ask each blade's digests for."""
+    on_muc = {entry.path: entry for entry in new if entry.kind == "f"}
+    return [
+        entry.path
+        for entry in old
+        if entry.kind == "f"
+        and wanted(entry.path)
+        and by_content(entry.path)
+        and entry.path in on_muc
+        and on_muc[entry.path].size == entry.size
+    ]
+
+
 def compare_files(
     old: Iterable[FileStat],
     new: Iterable[FileStat],
     wanted: Callable[[str], bool],
     not_older: bool = False,
+    old_digests: Mapping[str, str] | None = None,
+    new_digests: Mapping[str, str] | None = None,
 ) -> tuple[list[Shortfall], int]:
-    """What of the old blade's wanted files is missing, different in size or older on the muc;
-    and how many files were compared."""
-    on_muc = {entry.path: entry for entry in new if entry.kind == "f"}
+    """What of the old blade's wanted files and links is missing, different in size or content,
+    or older on the muc; and how many were compared.
+
+    A symbolic link on the old blade must be on the muc too (the tools follow it); a relative
+    link must point to the same place. Digests (by relative path) decide for the files given in
+    both mappings."""
+    on_muc = {entry.path: entry for entry in new}
+    old_digests = old_digests or {}
+    new_digests = new_digests or {}
     shortfalls = []
     compared = 0
     for entry in old:
-        if entry.kind != "f" or not wanted(entry.path):
+        if entry.kind not in ("f", "l") or not wanted(entry.path):
             continue
         compared += 1
         copy = on_muc.get(entry.path)
-        if copy is None:
+        if entry.kind == "l":
+            if copy is None:
+                shortfalls.append(
+                    Shortfall(
+                        entry.path, f"a link to {entry.target} on the old blade, missing on the muc"
+                    )
+                )
+            elif (
+                copy.kind == "l"
+                and not entry.target.startswith("/")
+                and copy.target != entry.target
+            ):
+                shortfalls.append(
+                    Shortfall(
+                        entry.path,
+                        f"links to {copy.target} on the muc, to {entry.target} on the old blade",
+                    )
+                )
+            continue
+        if copy is None or copy.kind != "f":
             shortfalls.append(
                 Shortfall(entry.path, f"missing on the muc ({entry.size} bytes on the old blade)")
             )
@@ -51,6 +115,18 @@ def compare_files(
             shortfalls.append(
                 Shortfall(
                     entry.path, f"{copy.size} bytes on the muc, {entry.size} on the old blade"
+                )
+            )
+        elif (
+            entry.path in old_digests
+            and entry.path in new_digests
+            and old_digests[entry.path] != new_digests[entry.path]
+        ):
+            shortfalls.append(
+                Shortfall(
+                    entry.path,
+                    f"same size, different content (sha256 {new_digests[entry.path][:12]} on the"
+                    f" muc, {old_digests[entry.path][:12]} on the old blade)",
                 )
             )
         elif not_older and copy.mtime_ns < entry.mtime_ns:

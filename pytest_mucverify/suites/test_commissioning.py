@@ -3,10 +3,11 @@ are the standard versions autoDaily -D needs."""
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 
-from pytest_mucverify import check, examined, not_applicable, require, require_none
+from pytest_mucverify import check, examined, nothing_to_compare, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.phases import reached
 
@@ -18,13 +19,19 @@ def as_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
+RUN_SPAN = dt.timedelta(hours=12)
+"""Convention: one ``autoDaily -D`` run makes all of a date's ABs within this span. An AB of the
+commissioning date older than the newest by more than this was on the muc before the run."""
+
+
 @check("commissioning.ab-list-clean")
 def test_the_commissioning_date_is_untouched_on_the_muc(account: AccountUnderTest) -> None:
     date = account.spec.commissioning_date
     require(date is not None, f"the site file gives no commissioning_date for {account.name}")
     assert date is not None
     if reached(account.phase, "operational"):
-        not_applicable(f"{account.name} is operational: the commissioning of {date} is behind it")
+        precondition_held_when_autodaily_ran(account, date)
+        return
     ab_list = f"{account.directory('DFO_MON_DIR')}/AB_list_CALIB_{date}"
     problems = []
     examined("AB lists looked at", 1)
@@ -40,6 +47,51 @@ def test_the_commissioning_date_is_untouched_on_the_muc(account: AccountUnderTes
     examined("AB folders looked at", 2)
     problems += [f"{path}: an AB of {date} already on {account.muc.name}" for path, _ in on_muc]
     require_none(problems, f"traces of {date} that autoDaily -D would take as done")
+
+
+def precondition_held_when_autodaily_ran(account: AccountUnderTest, date: dt.date) -> None:
+    """Evidence, after the fact, from the muc's own files of the commissioning date: every AB of
+    the date's AB list is on the muc (an AB tagged DONE is skipped by autoDaily -D, so it is
+    missing), and all of them were made by one run (an AB left from an earlier run is older
+    than the others by more than RUN_SPAN)."""
+    ab_paths = {path for path, _ in account.muc_data.ab_files_of_night(date)}
+    examined("AB folders looked at", 2)
+    if not ab_paths:
+        nothing_to_compare(
+            f"no AB of the commissioning date {date} on {account.muc.name}, which processed it"
+            " with autoDaily -D",
+            [account.directory("DFO_AB_DIR"), f"{account.directory('DFO_LOG_DIR')}/{date}"],
+        )
+    stats = {}
+    for folder in {path.rsplit("/", 1)[0] for path in ab_paths}:
+        for entry in account.complete_listing(account.muc, folder, max_depth=1).entries:
+            stats[f"{folder}/{entry.path}"] = entry
+    made = {path: stats[path].mtime_ns for path in ab_paths if path in stats}
+    examined("ABs of the commissioning date", len(made))
+    problems = [f"{path}: listed but not found" for path in sorted(ab_paths - set(made))]
+    newest = max(made.values(), default=0)
+    problems += [
+        f"{path}: made {dt.timedelta(microseconds=(newest - ns) // 1000)} before the date's"
+        " newest AB: it was on the muc before autoDaily -D ran and was taken as done"
+        for path, ns in sorted(made.items())
+        if newest - ns > RUN_SPAN.total_seconds() * 1e9
+    ]
+    ab_list = f"{account.directory('DFO_MON_DIR')}/AB_list_CALIB_{date}"
+    names = {path.rsplit("/", 1)[-1] for path in ab_paths}
+    if account.muc.exists(ab_list):
+        listed = [
+            line.split()[0] for line in account.muc.read_text(ab_list).splitlines() if line.split()
+        ]
+        examined("AB list lines", len(listed))
+        problems += [
+            f"{ab_list}: {name} is not on {account.muc.name}: autoDaily -D skipped it (a DONE tag?)"
+            for name in listed
+            if name not in names
+        ]
+    require_none(
+        problems,
+        f"the muc's files of {date} show the commissioning precondition did not hold",
+    )
 
 
 @check("commissioning.tool-versions")

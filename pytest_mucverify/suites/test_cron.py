@@ -7,10 +7,20 @@ import datetime as dt
 
 from pytest_mucverify import check, examined, nothing_to_compare, require, require_none
 from pytest_mucverify.context import AccountUnderTest
+from pytest_mucverify.cronview import CronCalls, reads_muc_rc
+from pytest_mucverify.dfos.croncalls import (
+    expand_home,
+    invocations,
+    options_besides_rc,
+    runs_tool,
+    script_of,
+    tool_options,
+)
 from pytest_mucverify.dfos.crontab import (
     CronEntry,
     Crontab,
     environment_for,
+    fire_times,
     program_of,
     same_schedule,
 )
@@ -36,8 +46,11 @@ def runs_from_cron(account: AccountUnderTest) -> list[str]:
 
 
 def runs(entry: CronEntry, tool: str) -> bool:
-    words = entry.command.split()
-    return any(word == tool or word.endswith("/" + tool) for word in words)
+    return bool(runs_tool(invocations(entry.command), tool))
+
+
+def minutes_of_a_day(entry: CronEntry) -> list[dt.datetime]:
+    return fire_times(entry, WEEK_START, WEEK_START + dt.timedelta(days=1))
 
 
 @check("cron.syntax")
@@ -78,6 +91,15 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
         if found is None:
             missing.append(f"line {entry.line}: {program} not found on {account.muc.name}")
             continue
+        for argv in invocations(entry.command, home=account.spec.home):
+            script = script_of(argv)
+            if script is None:
+                continue
+            script = expand_home(script, env.get("HOME", account.spec.home))
+            if not script.startswith("/") or not account.muc.exists(script):
+                missing.append(
+                    f"line {entry.line}: {argv[0]} runs {script}, which is not on {account.muc.name}"
+                )
         words = entry.command.split()
         if program.endswith("dfosCron") and "-t" in words[:-1]:
             tool = words[words.index("-t") + 1]
@@ -96,41 +118,82 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
 
 @check("cron.calchecker")
 def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> None:
+    """The muc runs the old blade's two calChecker lines (incremental and full) with the
+    documented difference, ``-r .dfosrc_muc``, at the same rate but staggered minutes (the pages
+    alternate in origin); after the switch only the muc runs them."""
     for blade in (account.muc, account.ops):
         examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
     examined("crontabs read", 2)
-    if reached(account.phase, "operational"):
-        still = [e for e in account.crontab(account.ops).entries if runs(e, "calChecker")]
-        require_none(
-            (f"{account.ops.name} line {e.line}: {e.text.strip()}" for e in still),
-            "calChecker lines still active on the old blade after the switch",
-        )
-        return
-    on_muc = [e for e in account.crontab(account.muc).entries if runs(e, "calChecker")]
+    muc, ops = CronCalls(account, account.muc), CronCalls(account, account.ops)
+    on_muc = muc.active("calChecker")
+    shown = [f"{account.muc.name} line {e.line}: {e.text.strip()}" for e, _ in on_muc]
     require(
-        len(on_muc) >= 2,
-        f"{account.muc.name} runs {len(on_muc)} calChecker line(s), not the incremental and the full one",
-        [f"line {e.line}: {e.text.strip()}" for e in on_muc],
+        len({options_besides_rc(argv) for _, argv in on_muc}) >= 2,
+        f"{account.muc.name} runs {len(on_muc)} calChecker line(s), not the incremental and the"
+        " full one",
+        shown,
     )
     require_none(
         (
             f"line {e.line}: {e.text.strip()}"
-            for e in on_muc
-            if "-r .dfosrc_muc" not in " ".join(e.command.split())
+            for e, argv in on_muc
+            if not reads_muc_rc(account, argv)
         ),
-        "calChecker lines on the muc that do not read .dfosrc_muc",
+        f"calChecker lines on the muc that do not read {account.muc_rc.rsplit('/', 1)[-1]}",
     )
+    on_ops = ops.active("calChecker")
+    if reached(account.phase, "operational"):
+        require_none(
+            (f"{account.ops.name} line {e.line}: {e.text.strip()}" for e, _ in on_ops),
+            "calChecker lines still active on the old blade after the switch",
+        )
+        return
+    examined("calChecker lines compared", len(on_ops))
+    problems: list[str] = []
+    muc_by_options = {options_besides_rc(argv): e for e, argv in on_muc}
+    for entry, argv in on_ops:
+        options = options_besides_rc(argv)
+        twin = muc_by_options.pop(options, None)
+        if twin is None:
+            problems.append(
+                f"{account.ops.name} line {entry.line}: calChecker {' '.join(options)} has no"
+                f" counterpart on {account.muc.name}"
+            )
+            continue
+        old_times, new_times = minutes_of_a_day(entry), minutes_of_a_day(twin)
+        if len(old_times) != len(new_times):
+            problems.append(
+                f"calChecker {' '.join(options)}: {len(new_times)} runs a day on the muc,"
+                f" {len(old_times)} on the old blade"
+            )
+        elif set(old_times) & set(new_times):
+            problems.append(
+                f"calChecker {' '.join(options)}: the muc ({twin.schedule}) and the old blade"
+                f" ({entry.schedule}) run at the same minutes, so the pages do not alternate"
+            )
+    problems += [
+        f"{account.muc.name} line {e.line}: calChecker {' '.join(o)} runs on the muc only"
+        for o, e in muc_by_options.items()
+    ]
+    require_none(problems, "calChecker on the muc is not the old blade's, staggered")
 
 
 @check("cron.autodaily")
 def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest) -> None:
+    """Seen through ``sh -c``, ``dfosCron -t`` and the account's wrapper scripts; once
+    operational the muc's line is the plan's ``autoDaily -r .dfosrc_muc`` without ``-D``."""
     for blade in (account.muc, account.ops):
         examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
     examined("crontabs read", 2)
-    muc = [e for e in account.crontab(account.muc).entries if runs(e, "autoDaily")]
-    ops = [e for e in account.crontab(account.ops).entries if runs(e, "autoDaily")]
-    shown = [f"{account.muc.name} line {e.line}: {e.text.strip()}" for e in muc]
-    shown += [f"{account.ops.name} line {e.line}: {e.text.strip()}" for e in ops]
+    muc_calls, ops_calls = CronCalls(account, account.muc), CronCalls(account, account.ops)
+    examined(
+        "wrapper scripts read",
+        len(set(muc_calls.scripts.values())) + len(set(ops_calls.scripts.values())),
+    )
+    muc = muc_calls.active("autoDaily")
+    ops = ops_calls.active("autoDaily")
+    shown = [f"{account.muc.name} line {e.line}: {e.text.strip()}" for e, _ in muc]
+    shown += [f"{account.ops.name} line {e.line}: {e.text.strip()}" for e, _ in ops]
     if account.phase == "commissioning":
         require(
             not muc and not ops,
@@ -146,11 +209,23 @@ def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest
         )
         return
     require(len(muc) == 1 and not ops, "autoDaily must run from cron on the muc only, once", shown)
-    old = [e for e in account.crontab(account.ops).commented_entries if runs(e, "autoDaily")]
+    entry, argv = muc[0]
+    require(
+        "-D" not in argv[1:],
+        f"autoDaily on {account.muc.name} runs with -D (the commissioning form) from cron",
+        shown,
+    )
+    require(
+        reads_muc_rc(account, argv),
+        f"autoDaily on {account.muc.name} does not read {account.muc_rc.rsplit('/', 1)[-1]}"
+        f" (-r {tool_options(argv, '-r') or 'missing'})",
+        shown,
+    )
+    old = ops_calls.commented("autoDaily")
     require(old, f"the old autoDaily line is not kept, commented out, on {account.ops.name}")
     require(
-        same_schedule(muc[0], old[0], WEEK_START),
-        f"autoDaily on {account.muc.name} ({muc[0].schedule}) does not fire when the old one did ({old[0].schedule})",
+        same_schedule(entry, old[0][0], WEEK_START),
+        f"autoDaily on {account.muc.name} ({entry.schedule}) does not fire when the old one did ({old[0][0].schedule})",
     )
 
 
@@ -170,6 +245,11 @@ def test_cron_jobs_use_the_accounts_own_vnc_displays(account: AccountUnderTest) 
             environment_for(crontab, entry, account.spec.home, account.name), entry.command
         )
     ]
+    # dfosCron sources .qcrc and the rc file: a DISPLAY exported there wins over the crontab's
+    from_rc = account.muc_env.variables.get("DISPLAY")
+    through_rc = [e for e in crontab.entries if runs(e, "dfosCron")]
+    if from_rc and through_rc:
+        used += [(entry, from_rc) for entry in through_rc]
     if not used:
         nothing_to_compare(
             f"no cron job of {account.name} on {account.muc.name} uses a DISPLAY, though the"

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
 from pytest_mucverify import check, examined, note, nothing_to_compare, require, require_none
+from pytest_mucverify.blade import Blade
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
-from pytest_mucverify.dfos.migration import compare_files, exact_copy_expected
-from pytest_mucverify.dfos.placement import night_of
+from pytest_mucverify.dfos.migration import (
+    compare_files,
+    content_matters,
+    digest_candidates,
+    exact_copy_expected,
+)
+from pytest_mucverify.dfos.placement import night_of_path
 
 INCREMENTAL_FROM = dt.date(2012, 12, 1)
 """muc_migrate -I copies the date folders of 2012-12 and after."""
@@ -25,10 +32,49 @@ CALIBRATION_MEMORY = (
 )
 ALWAYS_FILLED = ("DFO_LOG_DIR", "DFO_LST_DIR", "DFO_HDR_DIR", "DFO_PLT_DIR", "DFO_CAL_DIR")
 """what every account that processes nights writes; an empty one on the old blade is a wrong path."""
+REQUIRED_MEMORY = ("CALCHECK/VCAL", "CALCHECK/PREVIOUS", "REPORT")
+"""what calChecker keeps on every blade that runs it; CAL4CAL only where the account has it."""
 MEMORY_FOLDERS = {
     variable: tuple(sub for v, sub in CALIBRATION_MEMORY if v == variable)
     for variable, _ in CALIBRATION_MEMORY
 }
+
+
+def digests_below(blade: Blade, folder: str, relative: list[str]) -> dict[str, str]:
+    """Content digests of files below folder, computed on the blade in one command; a file that
+    cannot be digested makes the row fail, naming it."""
+    found, problems = blade.digests([f"{folder}/{path}" for path in relative])
+    require(
+        not problems,
+        f"files on {blade.name} whose content could not be read",
+        [f"{path}: {reason}" for path, reason in problems.items()],
+    )
+    return {path[len(folder) + 1 :]: digest for path, digest in found.items()}
+
+
+def compare_trees(
+    account: AccountUnderTest,
+    old_dir: str,
+    new_dir: str,
+    wanted: Callable[[str], bool],
+    by_content: Callable[[str], bool],
+    not_older: bool = False,
+) -> tuple[list[str], int]:
+    """The old blade's wanted files and links against the muc's: one listing per tree, and one
+    digest command per blade for the files whose content matters. Shortfalls (with the muc
+    path) and the number of files compared."""
+    old = account.complete_listing(account.ops, old_dir).entries
+    new = account.listing(account.muc, new_dir).entries
+    candidates = digest_candidates(old, new, wanted, by_content)
+    old_digests = new_digests = {}
+    if candidates:
+        old_digests = digests_below(account.ops, old_dir, candidates)
+        new_digests = digests_below(account.muc, new_dir, candidates)
+        examined("digests compared", len(candidates))
+    shortfalls, compared = compare_files(
+        old, new, wanted, not_older=not_older, old_digests=old_digests, new_digests=new_digests
+    )
+    return [f"{new_dir}/{s}" for s in shortfalls], compared
 
 
 @check("migration.incremental")
@@ -41,7 +87,7 @@ def test_the_incremental_set_reached_the_muc(account: AccountUnderTest, variable
     transition = account.spec.transition_date
 
     def in_set(path: str) -> bool:
-        night = night_of(path.split("/", 1)[0])
+        night = night_of_path(path)
         return (
             night is not None
             and night >= INCREMENTAL_FROM
@@ -51,8 +97,13 @@ def test_the_incremental_set_reached_the_muc(account: AccountUnderTest, variable
             and exact_copy_expected(path, transition)
         )
 
-    shortfalls, compared = compare_files(
-        old.entries, account.listing(account.muc, new_dir).entries, in_set, not_older=True
+    shortfalls, compared = compare_trees(
+        account,
+        old_dir,
+        new_dir,
+        in_set,
+        lambda path: content_matters(variable, path),
+        not_older=True,
     )
     if not compared:
         nothing_to_compare(
@@ -62,7 +113,7 @@ def test_the_incremental_set_reached_the_muc(account: AccountUnderTest, variable
     examined("files compared", compared)
     examined("months", len({entry.path[:7] for entry in old.entries if in_set(entry.path)}))
     require_none(
-        (f"{new_dir}/{s}" for s in shortfalls),
+        shortfalls,
         f"of {compared} files of the incremental set in {variable} not (fully) on the muc",
     )
 
@@ -85,8 +136,8 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
         return variable == "GEN_CALDIR" or not is_fits(path)
 
     old = account.complete_listing(account.ops, old_dir)
-    shortfalls, compared = compare_files(
-        old.entries, account.listing(account.muc, new_dir).entries, wanted
+    shortfalls, compared = compare_trees(
+        account, old_dir, new_dir, wanted, lambda path: content_matters(variable, path)
     )
     files = sum(1 for entry in old.entries if entry.kind == "f")
     if variable in ALWAYS_FILLED and not compared:
@@ -102,67 +153,87 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
         note(
             f"{files} files on the old blade, none that muc_migrate -A copies (FITS, calChecker memory, or the muc's own nights)"
         )
-    require_none(
-        (f"{new_dir}/{s}" for s in shortfalls),
-        f"of {compared} files of {variable} not (fully) on the muc",
-    )
+    require_none(shortfalls, f"of {compared} files of {variable} not (fully) on the muc")
 
 
 def check_non_standard_folders(account: AccountUnderTest) -> None:
-    """Non-standard top-level directories are the account's to carry or leave behind, by name."""
-    folders = account.non_standard_folders(account.ops)
+    """Everything at the top of the old data disk that no standard variable names (folders,
+    files, symbolic links) is the account's to carry or leave behind, by name; what is carried is
+    compared with the muc's copy."""
+    entries = account.non_standard_entries(account.ops)
     examined("data roots listed", 1)
-    examined("non-standard folders", len(folders))
-    names = {folder.rsplit("/", 1)[-1] for folder in folders}
-    lost = [
+    examined("non-standard entries", len(entries))
+    names = {entry.path.rsplit("/", 1)[-1] for entry in entries}
+    undecided = [
         f"{name}: carried in the site file, but on neither data disk"
         for name in account.spec.carried
         if name not in names and not account.muc.exists(f"{account.data_root}/{name}")
     ]
-    if not folders:
-        note(f"no non-standard directory on the {account.ops.name} data disk")
-    undecided, short = lost, []
-    for folder in folders:
-        name = folder.rsplit("/", 1)[-1]
-        listing = account.complete_listing(account.ops, folder)
+    if not entries:
+        note(f"nothing beside the standard directories on the {account.ops.name} data disk")
+    short: list[str] = []
+    for entry in entries:
+        name = entry.path.rsplit("/", 1)[-1]
         if name in account.spec.left_behind:
             continue
+        kind = {"d": "directory", "f": "file", "l": f"link to {entry.target}"}.get(
+            entry.kind, "entry"
+        )
         if name not in account.spec.carried:
-            size = sum(e.size for e in listing.entries if e.kind == "f")
+            size = (
+                sum(
+                    e.size
+                    for e in account.complete_listing(account.ops, entry.path).entries
+                    if e.kind == "f"
+                )
+                if entry.is_dir
+                else entry.size
+            )
             undecided.append(
-                f"{folder}  {size} bytes  neither carried nor left_behind in the site file"
+                f"{entry.path}  ({kind}, {size} bytes)  neither carried nor left_behind in the site file"
             )
             continue
-        muc_folder = f"{account.data_root}/{name}"
-        shortfalls, compared = compare_files(
-            listing.entries, account.listing(account.muc, muc_folder).entries, lambda path: True
-        )
-        examined("files compared", compared)
-        short += [f"{muc_folder}/{s}" for s in shortfalls]
-    require_none([*undecided, *short], "non-standard directories undecided or not carried")
+        muc_path = f"{account.data_root}/{name}"
+        followed = account.ops.stat(entry.path) if entry.kind == "l" else entry
+        if followed is not None and followed.is_dir:
+            found, compared = compare_trees(
+                account, entry.path, muc_path, lambda path: True, lambda path: True
+            )
+            examined("files compared", compared)
+            short += found
+            continue
+        examined("files compared", 1)
+        if account.muc.stat(muc_path) is None:
+            short.append(f"{muc_path}  missing on the muc ({kind} on the old blade)")
+    require_none(
+        [*undecided, *short], "non-standard entries of the old disk undecided or not carried"
+    )
 
 
 @check("migration.calibration-memory")
 def test_calcheckers_memory_is_on_the_muc(account: AccountUnderTest) -> None:
-    problems, looked = [], 0
+    """Every memory folder compared file by file, by content; the CALCHECK folders and REPORT
+    must exist on the old blade (calChecker keeps them there), CAL4CAL where either blade has it."""
+    problems: list[str] = []
     for variable, sub in CALIBRATION_MEMORY:
         old_dir = f"{account.directory(variable, account.ops)}/{sub}"
-        if account.ops.stat(old_dir) is None:
-            continue
-        looked += 1
-        examined("memory folders", 1)
         new_dir = f"{account.directory(variable)}/{sub}"
+        on_old = account.ops.stat(old_dir) is not None
+        examined("memory folders looked up", 1)
+        if not on_old:
+            if sub in REQUIRED_MEMORY:
+                problems.append(
+                    f"{account.ops.name}:{old_dir}  missing on the old blade: calChecker's memory"
+                    " there was not found, so nothing shows it reached the muc"
+                )
+            continue
+        examined("memory folders", 1)
         if account.muc.stat(new_dir) is None:
             problems.append(f"{new_dir}  missing on {account.muc.name}")
             continue
-        old = account.complete_listing(account.ops, old_dir)
-        shortfalls, compared = compare_files(
-            old.entries, account.listing(account.muc, new_dir).entries, lambda path: True
+        found, compared = compare_trees(
+            account, old_dir, new_dir, lambda path: True, lambda path: True
         )
         examined("files compared", compared)
-        problems += [f"{new_dir}/{s}" for s in shortfalls]
-    require(
-        looked,
-        f"the old blade {account.ops.name} holds no calibration memory (CALCHECK, CAL4CAL, REPORT)",
-    )
+        problems += found
     require_none(problems, "parts of calChecker's memory missing or different on the muc")

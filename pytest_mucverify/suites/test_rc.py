@@ -12,6 +12,9 @@ from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
 
 @check("rc.muc-variables")
 def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -> None:
+    """Every standard variable, as the muc's tools see them now and as they will see them after
+    the switch: ``.qcrc`` sources ``$HOME/.dfosrc``, so a variable the muc rc lacks is inherited
+    from the operational file until the switch makes the muc rc ``.dfosrc``."""
     sourced = account.muc_env
     examined("variables defined", len(sourced.variables))
     require_none(
@@ -21,6 +24,22 @@ def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -
     require_none(
         (f"{name} is not defined" for name in missing_variables(sourced.variables)),
         f"standard DFO variables missing after sourcing {account.muc_rc} on {account.muc.name}",
+    )
+    operational_rc = account.home_file(".dfosrc")
+    if account.muc_rc == operational_rc:
+        return
+    switched = account.muc.environment(
+        [account.home_file(".qcrc"), account.muc_rc],
+        sourced_instead={operational_rc: account.muc_rc},
+    )
+    examined("rc files sourced in the switched view", 2)
+    require_none(
+        (
+            f"{name} comes from the operational .dfosrc only (which .qcrc sources): it is gone"
+            " once .dfosrc_muc becomes .dfosrc"
+            for name in missing_variables(switched.variables)
+        ),
+        f"standard DFO variables {account.muc_rc} does not define itself",
     )
 
 
@@ -37,16 +56,28 @@ def test_no_rc_value_holds_a_physical_prefix_or_an_old_blade(account: AccountUnd
 
 @check("rc.qcrc-cluster-roots")
 def test_qcrc_makes_the_cluster_roots_the_data_root_on_the_muc(account: AccountUnderTest) -> None:
+    """On the muc the cluster roots equal DFO_ROOT_DIR; on the old QC-cluster blade, which reads
+    the same shared .qcrc, they keep the cluster's own values (the plan's conditional), so an
+    unconditional edit for the muc does not redirect the old blade."""
+    names = ("DFO_ROOT_DIR", "DFO_ROOT_DIR_FC", "DFO_ROOT_DIR_DISKA")
     env = account.muc_env.variables
-    values = {
-        name: env.get(name, "")
-        for name in ("DFO_ROOT_DIR", "DFO_ROOT_DIR_FC", "DFO_ROOT_DIR_DISKA")
-    }
-    examined("variables", sum(1 for value in values.values() if value))
+    values = {name: env.get(name, "") for name in names}
+    old_env = account.ops_env.variables
+    old_values = {name: old_env.get(name, "") for name in names}
+    examined("variables", sum(1 for value in [*values.values(), *old_values.values()] if value))
+    examined("blades", 2)
     require(
         values["DFO_ROOT_DIR"] and len(set(values.values())) == 1,
         "DFO_ROOT_DIR_FC, DFO_ROOT_DIR_DISKA and DFO_ROOT_DIR differ on the muc",
         [f"{name}={value or '(unset)'}" for name, value in values.items()],
+    )
+    root = old_values["DFO_ROOT_DIR"]
+    require(
+        all(old_values.values())
+        and (old_values["DFO_ROOT_DIR_FC"] != root or old_values["DFO_ROOT_DIR_DISKA"] != root),
+        f".qcrc gives the old cluster blade {account.ops.name} the muc's roots (or none): the"
+        " host condition of the plan (CHECK_MUC) is gone",
+        [f"{account.ops.name}: {name}={value or '(unset)'}" for name, value in old_values.items()],
     )
 
 
@@ -56,8 +87,13 @@ def test_dbrc_names_the_muc_blades(account: AccountUnderTest) -> None:
     examined("hosts named", len(named))
     require(any(h.is_muc for h in named), ".dbrc names no muc blade")
     require_none(
-        (f".dbrc line {h.line}: names {h.host}" for h in named if not h.is_muc),
-        ".dbrc entries still pointing at old blades",
+        (
+            f".dbrc line {h.line}: names {h.host}"
+            + ("" if not h.is_muc else f", not {account.name}'s muc {account.muc.name}")
+            for h in named
+            if h.host != account.muc.name
+        ),
+        f".dbrc entries pointing at old blades or at a muc other than {account.muc.name}",
     )
 
 
@@ -92,20 +128,34 @@ def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
     require_none(leaks(defined, old_disks, old_blades), f"{rc} still holds the old blade's values")
 
 
-XV_CALL = re.compile(r"(?:^|[\s;&|(`])(?:/\S+/)?xv(?=\s|$|[;&|)`])", re.M)
+XV_CALL = re.compile(r"(?:(?:^|[\s;&|(`])|=[\"']?)(?:/\S+/)?xv(?=\s|$|[;&|)`\"'])", re.M)
+"""xv as a command (``xv file``, ``/usr/bin/xv``) or as a value (``VIEWER=xv``, ``VIEWER="xv"``)."""
+TEXT_LIMIT = 1 << 20
+
+
+def text_files(account: AccountUnderTest, folder: str) -> list[str]:
+    """The regular files of a folder on the muc (the tools and configuration read them)."""
+    return [
+        f"{folder}/{name}"
+        for name, kind in account.muc.list_names(folder, missing_ok=True)
+        if kind == "f"
+    ]
 
 
 @check("rc.no-xv")
 def test_nothing_on_the_muc_calls_xv(account: AccountUnderTest) -> None:
+    """xv is gone on the 64-bit blades: no rc file, job file, configuration file, tool script in
+    $DFO_BIN_DIR or cron line calls it, and its replacement ``display`` is on the muc."""
     rc_files = [account.home_file(name) for name in (".dfosrc", ".dfosrc_muc", ".qcrc")]
-    job_dir = account.directory("DFO_JOB_DIR")
-    job_files = [
-        f"{job_dir}/{name}"
-        for name, kind in account.muc.list_names(job_dir, missing_ok=True)
-        if kind == "f"
-    ]
-    contents, _ = account.muc.read_many([p for p in rc_files if account.muc.exists(p)] + job_files)
-    texts = {path: data.decode("utf-8", "replace") for path, data in contents.items()}
+    files = [p for p in rc_files if account.muc.exists(p)]
+    for variable in ("DFO_JOB_DIR", "DFO_CONFIG_DIR", "DFO_BIN_DIR"):
+        files += text_files(account, account.directory(variable))
+    contents, unreadable = account.muc.read_many(files)
+    texts = {
+        path: data.decode("utf-8", "replace")
+        for path, data in contents.items()
+        if b"\0" not in data[:TEXT_LIMIT]
+    }
     texts["crontab on " + account.muc.name] = "\n".join(
         e.text for e in account.crontab(account.muc).entries
     )
@@ -116,4 +166,8 @@ def test_nothing_on_the_muc_calls_xv(account: AccountUnderTest) -> None:
         for where, text in texts.items()
         for match in XV_CALL.finditer(text)
     ]
+    calls += [f"{path}: cannot be read ({reason})" for path, reason in unreadable.items()]
+    path = account.muc_env.variables.get("PATH", "/usr/local/bin:/usr/bin:/bin")
+    if account.find_program(account.muc, "display", path) is None:
+        calls.append(f"display (ImageMagick), which replaces xv, is not on the muc's PATH {path}")
     require_none(calls, "calls of xv, which the 64-bit muc no longer has (use display)")
