@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from .blade import BladeError, hosts_down, mark_down, probe
+from .blade import BladeError, hosts_down, mark_down, probe, ssh
 from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
@@ -24,6 +24,7 @@ from .report.recorder import (
     DESELECTED_OUTPUT,
     DOWN_INPUT,
     RUN_DATE_INPUT,
+    SSH_INPUT,
     RunRecorder,
     partial_reasons,
 )
@@ -44,7 +45,7 @@ from .runplan import (
     UsageProblem,
     make_plan,
 )
-from .site import Host, SiteError, load_site
+from .site import SiteError, load_site
 
 PLAN_KEY = pytest.StashKey[RunPlan]()
 CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
@@ -173,14 +174,32 @@ def pytest_configure(config: pytest.Config) -> None:
         )
         config.stash[WAIVERS_KEY] = (waivers, recorder.run_date)
         if not config.option.collectonly:
+            if any(plan.site.hosts[name].url.startswith("ssh://") for name in plan_hosts(plan)):
+                recorder.ssh_control = ssh.open_connections()
             recorder.down = probe_blades(plan)
         config.pluginmanager.register(recorder, "mucverify-recorder")
         htmlreport.register(config, recorder)
     else:  # an xdist worker judges the waivers that keep a check from running by the same day
+        ssh.use_connections(workerinput.get(SSH_INPUT))
         for name, reason in dict(workerinput.get(DOWN_INPUT) or {}).items():
             mark_down(str(name), str(reason))
         day = workerinput.get(RUN_DATE_INPUT) or dt.datetime.now(dt.UTC).date().isoformat()
         config.stash[WAIVERS_KEY] = (waivers, dt.date.fromisoformat(day))
+
+
+def plan_hosts(plan: RunPlan) -> dict[str, str]:
+    """Every blade of the plan, with the first account that reaches it."""
+    found: dict[str, str] = {}
+    for target in plan.targets:
+        for name in (target.host, target.ops_host):
+            found.setdefault(name, target.account.name)
+    return found
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The controller closes the run's ssh connections (workers only borrowed them)."""
+    if getattr(config, "workerinput", None) is None:
+        ssh.close_connections()
 
 
 def probe_blades(plan: RunPlan) -> dict[str, str]:
@@ -188,10 +207,7 @@ def probe_blades(plan: RunPlan) -> dict[str, str]:
     or hanging one is marked down, so every check that needs it is an error row at once."""
     from concurrent.futures import ThreadPoolExecutor
 
-    blades: dict[str, tuple[Host, str]] = {}
-    for target in plan.targets:
-        for name in (target.host, target.ops_host):
-            blades.setdefault(name, (plan.site.hosts[name], target.account.name))
+    blades = {name: (plan.site.hosts[name], account) for name, account in plan_hosts(plan).items()}
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(blades)))) as pool:
         answers = dict(zip(blades, pool.map(lambda hb: probe(*hb), blades.values()), strict=True))
     for name, reason in answers.items():

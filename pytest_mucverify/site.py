@@ -68,6 +68,8 @@ class Host:
     """demo only: folder put first on PATH, so commands answer as this host would."""
     ssh_identity_file: str | None = None
     ssh_extra_args: str | None = None
+    ssh_config: str | None = None
+    """a user's own ssh_config for this host (``ssh -F``)."""
 
     @property
     def is_muc(self) -> bool:
@@ -304,6 +306,7 @@ class _SiteReader:
             "bin",
             "ssh_identity_file",
             "ssh_extra_args",
+            "ssh_config",
         }
         for key in spec:
             if key not in known:
@@ -337,6 +340,7 @@ class _SiteReader:
             bin_dir=self.folder(bin_dir) if bin_dir else None,
             ssh_identity_file=self.opt_string(spec, "ssh_identity_file", where),
             ssh_extra_args=self.opt_string(spec, "ssh_extra_args", where),
+            ssh_config=self.opt_string(spec, "ssh_config", where),
         )
 
     def account(self, name: str, spec: Any, hosts: Mapping[str, Host]) -> Account:

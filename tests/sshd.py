@@ -15,7 +15,7 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,7 +99,7 @@ def _keygen(path: Path) -> None:
     )
 
 
-def _write_config(folder: Path, user: str) -> Path:
+def _write_config(folder: Path, user: str, extra: Sequence[str] = ()) -> Path:
     config = folder / "sshd_config"
     config.write_text(
         "\n".join(
@@ -122,6 +122,7 @@ def _write_config(folder: Path, user: str) -> Path:
                 # the classic exchange: the post-quantum default costs ~60 ms per connection
                 "KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org",
                 "LogLevel ERROR",
+                *extra,
                 "",
             ]
         )
@@ -149,7 +150,7 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 
 
 @contextlib.contextmanager
-def start_sshd(folder: Path) -> Iterator[SshServer]:
+def start_sshd(folder: Path, extra_config: Sequence[str] = ()) -> Iterator[SshServer]:
     """Run an sshd for the current user on a free port of 127.0.0.1 while the block runs.
 
     Raises SshdUnavailable when OpenSSH is missing, RuntimeError (with sshd's log) when the server
@@ -163,7 +164,7 @@ def start_sshd(folder: Path) -> Iterator[SshServer]:
     authorized = folder / "authorized_keys"
     authorized.write_bytes((folder / "user_key.pub").read_bytes())
     authorized.chmod(0o600)
-    config = _write_config(folder, user)
+    config = _write_config(folder, user, extra_config)
     if os.geteuid() == 0:
         # sshd's privilege separation chroots into this folder and refuses to start without it
         Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)

@@ -8,12 +8,14 @@ command per tree when it is remote. Nothing here writes to a host.
 
 from __future__ import annotations
 
+import contextlib
 import shlex
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..site import Host
+from . import ssh
 from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
 from .header_script import GzipProblem, header_blocks, problem_of
@@ -182,10 +184,16 @@ class Blade:
             if self.host.ssh_identity_file:
                 extra["ssh_identity_file"] = self.host.ssh_identity_file
             if self.host.url.startswith("ssh://"):
-                args = "-o BatchMode=yes -o ServerAliveInterval=5 -o ServerAliveCountMax=2"
-                extra["ssh_extra_args"] = " ".join(filter(None, [args, self.host.ssh_extra_args]))
+                extra["ssh_extra_args"] = " ".join(
+                    filter(None, [ssh.SSH_OPTIONS, self.host.ssh_extra_args])
+                )
                 extra["timeout"] = max(1, int(self.host.timeout))
-                extra["controlpersist"] = 0
+                path = ssh.control_path()
+                extra["controlpersist"] = ssh.CONTROL_PERSIST_S if path else 0
+                if path:
+                    extra["controlpath"] = path
+                if self.host.ssh_config:
+                    extra["ssh_config"] = self.host.ssh_config
             host = testinfra.get_host(self.host.url_for(self.account), **extra)
             _keep_bytes_of_names(host.backend)
             self._backend = host
@@ -221,21 +229,37 @@ class Blade:
 
     def _run_on_host(self, program: str, *args: str) -> tuple[int, bytes, str]:
         argv = [*self._prefix(), "timeout", "-k", "2", f"{self.host.timeout:g}", program, *args]
+        remote = self.host.url.startswith(("ssh://", "paramiko://"))
+        if remote:
+            argv = ssh.framed(argv)
         template = " ".join(["%s"] * len(argv))
         try:
-            result = self.backend.run(template, *argv)
-        except RuntimeError as exc:  # testinfra's ssh backend: ssh itself failed (exit 255)
-            detail = getattr(exc.args[0], "stderr", "") if exc.args else ""
-            raise HostUnreachable(
-                f"{self.name}: ssh failed: {str(detail).strip() or exc}"
-            ) from None
+            with ssh.session_slot(self.name) if remote else contextlib.nullcontext():
+                result = self.backend.run(template, *argv)
+            status, out, err = result.exit_status, result.stdout_bytes, result.stderr
+        except RuntimeError as exc:  # testinfra's ssh backend: exit 255, from ssh or the program
+            found = exc.args[0] if exc.args else None
+            status = 255
+            out = getattr(found, "stdout_bytes", b"") or b""
+            err = str(getattr(found, "stderr", "") or "")
+            if not (remote and ssh.MARKER.encode() in out):
+                raise HostUnreachable(f"{self.name}: ssh failed: {err.strip() or exc}") from None
         except OSError as exc:
             raise HostUnreachable(f"{self.name}: cannot start the connection: {exc}") from None
-        if result.exit_status == TIMEOUT_EXIT or result.exit_status == 128 + 9:
+        if remote:
+            unframed = ssh.unframe(out, err)
+            if unframed is None:
+                said = " ".join((err or out.decode("utf-8", "replace")).split())[:300]
+                raise HostUnreachable(
+                    f"{self.name}: the command did not start there (its login shell said:"
+                    f" {said or 'nothing'}; exit status {status})"
+                )
+            out, err = unframed
+        if status == TIMEOUT_EXIT or status == 128 + 9:
             raise HostUnreachable(
                 f"{self.name}: {program} did not answer within {self.host.timeout:g} s"
             )
-        return result.exit_status, result.stdout_bytes, result.stderr
+        return status, out, err
 
     def run(self, program: str, *args: str) -> CommandOutput:
         """Run one program with its arguments (each quoted) on the host."""

@@ -6,6 +6,7 @@ by name, and the others still arrive.
 
 from __future__ import annotations
 
+import base64
 import io
 import tarfile
 from collections.abc import Callable, Sequence
@@ -54,7 +55,9 @@ def read_headers_remote(
     """Header blocks of many FITS files, with one python command per batch on the blade."""
     from pathlib import Path
 
-    source = Path(__file__).with_name("header_script.py").read_text()
+    script = Path(__file__).with_name("header_script.py").read_bytes()
+    # one line, whatever the login shell: multi-line arguments break tcsh
+    source = f"import base64;exec(base64.b64decode('{base64.b64encode(script).decode()}'))"
     launcher = 'p=$(command -v python3 || command -v python) || { echo "no python on this blade" >&2; exit 3; }; exec "$p" -c "$0" "$@"'
     headers: dict[str, bytes] = {}
     problems: dict[str, str] = {}

@@ -33,6 +33,8 @@ JUNIT_PROPERTIES = (
 )
 
 
+SSH_INPUT = "mucverify_ssh_control"
+"""workerinput key: the folder of the run's ssh control sockets, opened by the controller."""
 DOWN_INPUT = "mucverify_down"
 """workerinput key: the blades the controller's probe found dead, with the reason."""
 DESELECTED_OUTPUT = "mucverify_deselected"
@@ -82,6 +84,7 @@ class RunRecorder:
         self.started = dt.datetime.now(dt.UTC)
         self.written: list[Path] = []
         self.unwritten: list[str] = []
+        self.ssh_control: str | None = None
         self.down: dict[str, str] = {}
         """blades that did not answer the probe before the run, with the reason."""
         """accounts whose reports could not be written, with the reason."""
@@ -122,6 +125,7 @@ class RunRecorder:
         the blades found dead, so it does not wait for them again."""
         node.workerinput[RUN_DATE_INPUT] = self.run_date.isoformat()
         node.workerinput[DOWN_INPUT] = dict(self.down)
+        node.workerinput[SSH_INPUT] = self.ssh_control
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
