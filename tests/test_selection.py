@@ -96,9 +96,10 @@ def test_a_wheel_install_runs_the_demo_from_a_fresh_directory(tmp_path: Path) ->
         [python, "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
         check=True, capture_output=True, timeout=300,
     )  # fmt: skip
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     where = subprocess.run(
         [python, "-c", "import pytest_mucverify; print(pytest_mucverify.__file__)"],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path, capture_output=True, text=True, check=True, env=clean,
     )  # fmt: skip
     assert str(env_dir) in where.stdout
     fresh = tmp_path / "fresh"
