@@ -161,7 +161,7 @@ def test_qc1_tool_prints_json_types(tmp_path: Path, capsys: pytest.CaptureFixtur
     path = product(tmp_path / "p.fits", MEDIAN=1.5, NCOMB=5, OK=True, DID="x")
     assert qc1_main([str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        str(path): {"ESO QC MEDIAN": 1.5, "ESO QC NCOMB": 5, "ESO QC OK": True, "ESO QC DID": "x"}
+        str(path): {"QC.MEDIAN": 1.5, "QC.NCOMB": 5, "QC.OK": True, "QC.DID": "x"}
     }
     (tmp_path / "cut.fits").write_bytes(path.read_bytes()[:100])
     assert qc1_main([str(tmp_path / "cut.fits")]) == 2

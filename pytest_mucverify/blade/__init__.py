@@ -16,7 +16,7 @@ from typing import Any
 from ..site import Host
 from .bulk import read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
-from .header_script import GzipProblem, header_blocks, problem_of
+from .header_script import HeaderProblem, header_blocks, problem_of
 from .listing import FileStat, TreeListing
 
 __all__ = [
@@ -218,7 +218,7 @@ class Blade:
                 try:
                     with open(self.files.real_path(path), "rb") as handle:
                         headers[path] = header_blocks(handle)
-                except GzipProblem as exc:
+                except HeaderProblem as exc:
                     problems[path] = problem_of(exc)
                 except FileAccessError as exc:
                     problems[path] = str(exc).split(": ", 1)[-1]

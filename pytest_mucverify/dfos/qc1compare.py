@@ -37,7 +37,8 @@ class Tolerances:
     patterns: tuple[tuple[str, Tolerance], ...] = ()
 
     def for_parameter(self, name: str) -> Tolerance:
-        dotted = dotted_name(name)
+        """The tolerance of a parameter; the HDU part of a name (``CHIP2:``) does not count."""
+        dotted = dotted_name(name.rsplit(":", 1)[-1])
         for pattern, tolerance in self.patterns:
             if fnmatch.fnmatchcase(dotted, pattern):
                 return tolerance
@@ -45,7 +46,8 @@ class Tolerances:
 
 
 def dotted_name(keyword: str) -> str:
-    """``ESO QC BIAS MASTER MEDIAN`` -> ``QC.BIAS.MASTER.MEDIAN`` (the QC1 parameter's usual name)."""
+    """``ESO QC BIAS MASTER MEDIAN`` -> ``QC.BIAS.MASTER.MEDIAN`` (the QC1 parameter's usual name);
+    a name already dotted (``CHIP2:QC.BIAS.MASTER.MEDIAN``) stays as it is."""
     words = keyword.split()
     if words and words[0] == "ESO":
         words = words[1:]
