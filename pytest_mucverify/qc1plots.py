@@ -8,8 +8,8 @@ import base64
 import datetime as dt
 import io
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from .dfos.qc1 import Qc1Value
 from .dfos.qc1compare import Qc1Difference, Tolerances, dotted_name, relative_difference
@@ -19,6 +19,7 @@ Figure = dict[str, str]
 """{"title": ..., "mime": "image/svg+xml", "data": base64 of the SVG}"""
 FLOOR = 1e-12
 MAX_SCATTERS = 6
+Key = TypeVar("Key", bound=Hashable)
 
 
 def _numbers(old: Qc1Value | None, new: Qc1Value | None) -> tuple[float, float] | None:
@@ -37,8 +38,8 @@ def _svg(figure: Any) -> str:
 
 def difference_figures(
     night: dt.date,
-    values: Mapping[tuple[str, str], tuple[Mapping[str, Qc1Value], Mapping[str, Qc1Value]]],
-    differences: Mapping[tuple[str, str], Sequence[Qc1Difference]],
+    values: Mapping[Key, tuple[Mapping[str, Qc1Value], Mapping[str, Qc1Value]]],
+    differences: Mapping[Key, Sequence[Qc1Difference]],
     tolerances: Tolerances,
 ) -> list[Figure]:
     differing = sorted({d.parameter for found in differences.values() for d in found})
