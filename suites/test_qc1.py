@@ -63,9 +63,11 @@ def test_every_qc1_parameter_is_the_same_on_both_blades(
     new, new_problems = account.muc_data.products_of_night(night)
     pairs = sorted(set(old) & set(new))
     unreadable = [*old_problems, *new_problems]
-    if not old and not new and not unreadable:
+    if not pairs and not unreadable:
         nothing_to_compare(
-            f"no product of {night} on either blade", product_folders(account, night)
+            f"no product of {night} on both blades ({len(old)} on {account.ops.name},"
+            f" {len(new)} on {account.muc.name})",
+            product_folders(account, night),
         )
     unreadable += [
         f"{p.path}: {d}" for key in pairs for p in (old[key], new[key]) for d in p.problems
