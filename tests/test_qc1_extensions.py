@@ -9,6 +9,7 @@ import io
 import shutil
 import subprocess
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lzw import compress_lzw
 
+from pytest_mucverify.blade import header_script
 from pytest_mucverify.blade.header_script import HeaderProblem, header_blocks, unlzw
 from pytest_mucverify.dfos.qc1 import hdu_labels, qc1_from_header_bytes
 
@@ -162,3 +164,35 @@ def test_compress_form_round_trips(size: int) -> None:
     packed = compress_lzw(data, maxbits=12 if size > 100_000 else 16)
     assert subprocess.run(["gzip", "-dc"], input=packed, capture_output=True).stdout == data
     assert unlzw(packed) == data
+
+
+def test_the_blade_script_under_python_2_hands_over_the_same_headers(tmp_path: Path) -> None:
+    """An old dfo blade runs the header script with its own Python 2: every form gives the same
+    headers as here."""
+    from test_corrupt_gzip import _python27
+
+    python = _python27()
+    if python is None:
+        pytest.skip("no Python 2.7 here (pyenv 2.7.18)")
+    data = build(
+        {"ESO QC A": 1},
+        [("CHIP1", {"ESO QC B": 2.5, "ESO QC S": "x" * 120}, "image"), ("", {}, "table")],
+    )
+    forms = {
+        "p.fits": data,
+        "p.fits.gz": gzip.compress(data),
+        "p.fits.Z": compress_lzw(data),
+        "p.hdr": hdr_form(data),
+    }
+    for name, content in forms.items():
+        (tmp_path / name).write_bytes(content)
+    source = Path(header_script.__file__).read_text()
+    paths = [str(tmp_path / name) for name in forms]
+    out = subprocess.run([*python, "-c", source, *paths], capture_output=True, check=True).stdout
+    for path in paths:
+        head = out.split(b"\0", 3)
+        assert head[0].decode() == path and head[1] == b"ok"
+        length = int(head[2])
+        with open(path, "rb") as handle:
+            assert head[3][:length] == header_blocks(handle)
+        out = head[3][length:]

@@ -9,7 +9,7 @@ import sys
 import zlib
 
 if False:  # for type checkers only: the blade may run a python without typing
-    from typing import IO, Any, List  # noqa: F401, UP035
+    from typing import IO, Any, Dict, List  # noqa: F401, UP035
 
 BLOCK = 2880
 CARD = 80
@@ -21,10 +21,13 @@ _SKIP = 1 << 20
 
 
 def _has_end(block):  # type: (bytes) -> bool
-    for start in range(0, len(block), CARD):
+    """Whether a card of the block is END (blanks after it, or a short last card)."""
+    start = block.find(b"END")
+    while start >= 0:
         card = block[start : start + CARD]
-        if card[:8] == b"END     " or (card[:3] == b"END" and card[3:].strip() == b""):
+        if not start % CARD and (card[3:8] == b"     " or card[3:].strip() == b""):
             return True
+        start = block.find(b"END", start + 1)
     return False
 
 
@@ -114,31 +117,85 @@ def unlzw(data):  # type: (bytes) -> bytes
     return b"".join(out)
 
 
-def _card_integer(header, name):  # type: (bytes, bytes) -> Any
-    """The integer value of the first card ``name`` of a header (True/False for T/F), None when
-    the header has no such card, or the card's text when it is neither."""
-    for start in range(0, len(header), CARD):
-        card = header[start : start + CARD]
-        if card[:8].rstrip() != name or card[8:10] != b"= ":
-            continue
-        raw = card[10:].split(b"/", 1)[0].strip()
-        if raw in (b"T", b"F"):
-            return raw == b"T"
-        try:
-            return int(raw)
-        except ValueError:
-            return raw.decode("ascii", "replace")
-    return None
+_STRUCTURE_NAMES = (b"BITPIX", b"NAXIS", b"PCOUNT", b"GCOUNT", b"GROUPS")
+
+
+def _structure(header):  # type: (bytes) -> Dict[str, Any]
+    """The first value of each card that sizes a data unit (BITPIX, NAXIS, NAXISn, PCOUNT,
+    GCOUNT, GROUPS): an integer, True/False for T/F, or the card's text when it is neither."""
+    found = {}  # type: Dict[str, Any]
+    for stem in _STRUCTURE_NAMES:
+        start = header.find(stem)
+        while start >= 0:
+            card = header[start : start + CARD]
+            name = card[:8].rstrip()
+            if not start % CARD and card[8:10] == b"= " and (name == stem or name[5:].isdigit()):
+                key = name.decode("ascii")
+                if key not in found:
+                    raw = card[10:].split(b"/", 1)[0].strip()
+                    if raw in (b"T", b"F"):
+                        found[key] = raw == b"T"
+                    else:
+                        try:
+                            found[key] = int(raw)
+                        except ValueError:
+                            found[key] = raw.decode("ascii", "replace")
+                if stem != b"NAXIS":
+                    break
+            start = header.find(stem, start + 1)
+    return found
+
+
+def _card_name(name):  # type: (str) -> bytes
+    return name.ljust(8).encode("ascii") + b"= "
+
+
+_NAXIS_CARDS = [_card_name("NAXIS%d" % axis) for axis in range(1000)]
+_FIXED = (_card_name("BITPIX"), _card_name("NAXIS"), _card_name("PCOUNT"), _card_name("GCOUNT"))
+
+
+def _fixed_size(header, primary):  # type: (bytes, bool) -> Any
+    """The data unit's size from the structural cards where the FITS standard puts them (BITPIX,
+    NAXIS, NAXISn after the first card, then PCOUNT and GCOUNT in an extension), in fixed format;
+    None when the header does not follow that form (then :func:`data_size` searches it)."""
+    bitpix, naxis, pcount, gcount = _FIXED
+    if header[80:90] != bitpix or header[160:170] != naxis:
+        return None
+    try:
+        size = abs(int(header[90:110]))
+        axes = int(header[170:190])
+        if axes == 0:
+            return 0
+        counted = 1
+        for axis in range(1, axes + 1):
+            start = (2 + axis) * CARD
+            if header[start : start + 10] != _NAXIS_CARDS[axis]:
+                return None
+            counted *= int(header[start + 10 : start + 30])
+        if primary:
+            return None if counted == 0 else size * counted // 8
+        start = (3 + axes) * CARD
+        if header[start : start + 10] != pcount or header[start + 80 : start + 90] != gcount:
+            return None
+        extra = int(header[start + 10 : start + 30])
+        groups = int(header[start + 90 : start + 110])
+    except (ValueError, IndexError):
+        return None
+    if counted < 0 or extra < 0 or groups < 0:
+        return None
+    return size * groups * (extra + counted) // 8
 
 
 def data_size(header, primary):  # type: (bytes, bool) -> int
     """Bytes of the data unit after a header, as astropy sizes it; HeaderProblem when it cannot
     be told."""
+    fixed = _fixed_size(header, primary)  # type: Any
+    if fixed is not None:
+        return int(fixed)
+    cards = _structure(header)
 
     def integer(name, default=None):  # type: (str, Any) -> int
-        value = _card_integer(header, name.encode("ascii"))
-        if value is None:
-            value = default
+        value = cards.get(name, default)
         if value is None or isinstance(value, bool) or not isinstance(value, int):
             raise HeaderProblem("cannot size a data unit: %s is %r" % (name, value))
         return value
@@ -146,22 +203,32 @@ def data_size(header, primary):  # type: (bytes, bool) -> int
     naxis = integer("NAXIS", 0)
     if naxis == 0:
         return 0
-    groups = primary and _card_integer(header, b"GROUPS") is True
-    groups = groups and _card_integer(header, b"NAXIS1") == 0
+    groups = primary and cards.get("GROUPS") is True and cards.get("NAXIS1") == 0
     size = 1
     for axis in range(2 if groups else 1, naxis + 1):
         size *= abs(integer("NAXIS%d" % axis))
     return abs(integer("BITPIX")) * integer("GCOUNT", 1) * (integer("PCOUNT", 0) + size) // 8
 
 
-def _skip(handle, size):  # type: (Any, int) -> int
-    """Skip ``size`` bytes (seeking where the handle can); returns how many there were."""
-    if not isinstance(handle, Inflated):  # a file, or the unpacked bytes of a .Z file
+def _size_of(handle):  # type: (Any) -> Any
+    """The size of a file or of in-memory bytes; None for a stream that cannot seek."""
+    if isinstance(handle, Inflated):
+        return None
+    here = handle.tell()  # type: int
+    handle.seek(0, 2)
+    end = handle.tell()  # type: int
+    handle.seek(here)
+    return end
+
+
+def _skip(handle, size, end):  # type: (Any, int, Any) -> int
+    """Skip ``size`` bytes, seeking where the handle can (``end`` is its size, else None);
+    returns how many there were."""
+    if end is not None:
         here = handle.tell()  # type: int
-        handle.seek(0, 2)
-        end = handle.tell()  # type: int
-        handle.seek(min(here + size, end))
-        return min(size, end - here)
+        target = min(here + size, end)  # type: int
+        handle.seek(target)
+        return target - here
     skipped = 0
     while skipped < size:
         chunk = handle.read(min(_SKIP, size - skipped))
@@ -202,6 +269,8 @@ def header_blocks(handle):  # type: (Any) -> bytes
         return first + rest  # a .hdr file: cards a line, small
     headers = []  # type: List[bytes]
     budget = MAX_BLOCKS
+    end = None  # type: Any
+    sized = False
     while first and len(headers) < MAX_HDUS and budget > 0:
         blocks = _one_header(handle, first, budget)
         header = b"".join(blocks)
@@ -210,8 +279,15 @@ def header_blocks(handle):  # type: (Any) -> bytes
         if not _has_end(blocks[-1]) or not header.startswith((b"SIMPLE  =", b"XTENSION=")):
             break
         size = data_size(header, primary=len(headers) == 1)
+        if not size:
+            first = handle.read(BLOCK)
+            if first and not first.startswith(b"XTENSION="):
+                break
+            continue
+        if not sized:
+            end, sized = _size_of(handle), True
         padded = -(-size // BLOCK) * BLOCK
-        skipped = _skip(handle, padded)
+        skipped = _skip(handle, padded, end)
         if skipped < size:
             raise HeaderProblem(
                 "the data unit of HDU %d is cut short: %d bytes expected, %d present"

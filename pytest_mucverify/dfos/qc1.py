@@ -87,21 +87,35 @@ class Qc1Result:
     @property
     def parameters(self) -> dict[str, Qc1Value]:
         """The values by parameter name (``QC.X.Y``, ``CHIP2:QC.X.Y``; see the module notes)."""
+        if not self.values:
+            return {}
+        keys = "\n" + "\n".join(self.values)
+        if "  " in keys or "\n" in "".join(self.values):
+            return self._parameters_one_by_one()
+        # every key renamed by a few string operations over all of them (C loops, not Python)
+        names = keys.replace(" ", ".").replace("\nESO.", "\n")
+        for hdu, label in hdu_labels(self.extension_names).items():
+            names = names.replace(f"\n[{hdu}].ESO.", f"\n{label}:")
+        if "\n[" in names:  # an extension whose EXTNAME was not recorded
+            return self._parameters_one_by_one()
+        return dict(zip(names[1:].split("\n"), self.values.values(), strict=True))
+
+    def _parameters_one_by_one(self) -> dict[str, Qc1Value]:
         labels = hdu_labels(self.extension_names)
         named: dict[str, Qc1Value] = {}
         for key, value in self.values.items():
-            hdu, keyword = 0, key
-            if key.startswith("["):
-                index, keyword = key[1:].split("] ", 1)
-                hdu = int(index)
-            name = ".".join(keyword.split()[1:])
-            named[f"{labels.get(hdu, f'#{hdu}')}:{name}" if hdu else name] = value
+            if not key.startswith("["):
+                named[_dotted(key)] = value
+                continue
+            index, keyword = key[1:].split("] ", 1)
+            hdu = int(index)
+            named[f"{labels.get(hdu, f'#{hdu}')}:{_dotted(keyword)}"] = value
         return named
 
-    @property
-    def ok(self) -> bool:
-        """True when nothing had to be diagnosed."""
-        return not self.diagnostics
+
+def _dotted(keyword: str) -> str:
+    """``ESO QC BIAS MEDIAN`` -> ``QC.BIAS.MEDIAN``."""
+    return ".".join(keyword.split()[1:])
 
 
 def hdu_labels(extension_names: dict[int, str]) -> dict[int, str]:

@@ -216,14 +216,17 @@ def scan_fits(
             )
         if not extensions:
             return
+        if not data_units:
+            hdu += 1
+            continue
         size = _data_size(text, primary=hdu == 0)
         if isinstance(size, str):
             out.note(
                 hdu, f"cannot size the data unit ({size}): the extensions after it were not read"
             )
             return
-        padded = -(-size // BLOCK) * BLOCK if data_units else 0
-        skipped = source.skip(padded) if data_units else size
+        padded = -(-size // BLOCK) * BLOCK
+        skipped = source.skip(padded)
         if skipped < size:
             out.note(hdu, f"data unit truncated: {size} bytes expected, {skipped} present")
             return
