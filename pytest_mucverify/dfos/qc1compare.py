@@ -146,7 +146,20 @@ def compare_qc1(
 def largest_relative_difference(old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]) -> float:
     """The largest relative difference of the float parameters both sides hold (-999 and NaN
     aside): how close two products are, even when they agree within tolerance."""
-    largest = 0.0
+    return max(largest_relative_by_family(old, new).values(), default=0.0)
+
+
+def parameter_family(name: str) -> str:
+    """``QC.BIAS`` of ``CHIP2:QC.BIAS.MASTER.MEDIAN`` (or of ``ESO QC BIAS MASTER MEDIAN``): the
+    first word after QC, whatever the HDU."""
+    return ".".join(dotted_name(name.rsplit(":", 1)[-1]).split(".")[:2])
+
+
+def largest_relative_by_family(
+    old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]
+) -> dict[str, float]:
+    """:func:`largest_relative_difference` per parameter family (``QC.BIAS``: 3e-9)."""
+    largest: dict[str, float] = {}
     for name in set(old) & set(new):
         before, after = old[name], new[name]
         if _kind(before) != "float" or _kind(after) != "float":
@@ -154,7 +167,8 @@ def largest_relative_difference(old: Mapping[str, Qc1Value], new: Mapping[str, Q
         assert isinstance(before, float) and isinstance(after, float)
         if MISSING in (before, after) or math.isnan(before) or math.isnan(after):
             continue
-        largest = max(largest, relative_difference(before, after))
+        family = parameter_family(name)
+        largest[family] = max(largest.get(family, 0.0), relative_difference(before, after))
     return largest
 
 

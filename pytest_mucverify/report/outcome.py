@@ -82,4 +82,5 @@ def make_row(
         required=phase_required,
         figures=figures,
         examined=examined,
+        measures=dict(record.measures) if record is not None else {},
     )
