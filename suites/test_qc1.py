@@ -22,7 +22,12 @@ from pytest_mucverify import (
     require_none,
 )
 from pytest_mucverify.context import AccountUnderTest
-from pytest_mucverify.dfos.qc1compare import compare_qc1, largest_relative_by_family
+from pytest_mucverify.dfos.qc1compare import (
+    compare_qc1,
+    hdu_of,
+    hdus_on_one_side,
+    largest_relative_by_family,
+)
 from pytest_mucverify.dfos.scores import score_differences
 from pytest_mucverify.qc1plots import difference_figures
 
@@ -48,11 +53,6 @@ def log_folders(account: AccountUnderTest, night: dt.date) -> list[str]:
         f"{blade.name}:{account.directory('DFO_LOG_DIR', blade)}/{night}"
         for blade in (account.ops, account.muc)
     ]
-
-
-def hdu_of(parameter: str) -> str:
-    """The HDU part of a parameter name (``CHIP2`` of ``CHIP2:QC.X``; "" for the primary)."""
-    return parameter.rsplit(":", 1)[0] if ":" in parameter else ""
 
 
 @check("qc1.values")
@@ -92,9 +92,18 @@ def test_every_qc1_parameter_is_the_same_on_both_blades(
     for family, rel in sorted(families.items()):
         measured(f"{family} max |rel|", rel)  # drawn over the nights in the report
     note(f"max |rel| {max(families.values(), default=0.0):.1g}")
-    evidence = one_side + [
-        d.evidence(old[key].ab, old[key].label) for key, found in compared.items() for d in found
-    ]
+    evidence = list(one_side)
+    for key, found in compared.items():
+        product = old[key]
+        lone = hdus_on_one_side(product.values, new[key].values)
+        evidence += [
+            f"{product.ab}  {product.label}  HDU {hdu}: its {count} QC1 parameters on the"
+            f" {'old blade' if side == 'old' else 'muc'} only"
+            for hdu, (side, count) in sorted(lone.items())
+        ]
+        evidence += [
+            d.evidence(product.ab, product.label) for d in found if hdu_of(d.parameter) not in lone
+        ]
     figures = difference_figures(
         night, {key: (old[key].values, new[key].values) for key in pairs}, compared, tolerances
     )

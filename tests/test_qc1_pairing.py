@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pytest_mucverify.dfos.ab import parse_ab
 from pytest_mucverify.dfos.paf import parse_paf
-from pytest_mucverify.dfos.qc1compare import Tolerance, Tolerances
+from pytest_mucverify.dfos.qc1compare import Tolerance, Tolerances, hdus_on_one_side
 from pytest_mucverify.dfos.qc1pairing import AbIndex, ab_record, number_products, product_order
 from pytest_mucverify.dfos.scores import parse_scores, score_differences
 
@@ -101,3 +101,10 @@ def test_scored_values_are_compared_with_the_qc1_tolerances() -> None:
     ]
     loose = Tolerances(patterns=(("QC.A", Tolerance(rtol=1e-3)),))
     assert len(score_differences(old, drifted, loose)) == 1
+
+
+def test_an_hdu_on_one_blade_only_is_named_once() -> None:
+    old = {"QC.A": 1.0, "CHIP1:QC.A": 1.0, "CHIP1:QC.B": 2.0, "CHIP2:QC.A": 3.0}
+    new = {"QC.A": 1.0, "CHIP2:QC.A": 3.0, "CHIP3:QC.A": 4.0}
+    assert hdus_on_one_side(old, new) == {"CHIP1": ("old", 2), "CHIP3": ("new", 1)}
+    assert hdus_on_one_side(old, old) == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -140,6 +141,22 @@ def compare_qc1(
             difference = compare_values(name, old[name], new[name], tolerances)
             if difference:
                 found.append(difference)
+    return found
+
+
+def hdu_of(parameter: str) -> str:
+    """The HDU part of a parameter name (``CHIP2`` of ``CHIP2:QC.X``; "" for the primary)."""
+    return parameter.rsplit(":", 1)[0] if ":" in parameter else ""
+
+
+def hdus_on_one_side(
+    old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]
+) -> dict[str, tuple[str, int]]:
+    """The extension HDUs whose QC1 parameters are all on one blade: HDU -> (``"old"`` or
+    ``"new"``, how many parameters). Reported once per HDU rather than once per parameter."""
+    old_hdus, new_hdus = Counter(map(hdu_of, old)), Counter(map(hdu_of, new))
+    found = {hdu: ("old", n) for hdu, n in old_hdus.items() if hdu and hdu not in new_hdus}
+    found.update({hdu: ("new", n) for hdu, n in new_hdus.items() if hdu and hdu not in old_hdus})
     return found
 
 
