@@ -85,6 +85,11 @@ class Qc1Result:
     """The EXTNAME of each extension read (``""`` where it has none)."""
 
     @property
+    def ok(self) -> bool:
+        """True when nothing had to be diagnosed."""
+        return not self.diagnostics
+
+    @property
     def parameters(self) -> dict[str, Qc1Value]:
         """The values by parameter name (``QC.X.Y``, ``CHIP2:QC.X.Y``; see the module notes)."""
         if not self.values:
