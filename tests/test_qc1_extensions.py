@@ -196,3 +196,11 @@ def test_the_blade_script_under_python_2_hands_over_the_same_headers(tmp_path: P
         with open(path, "rb") as handle:
             assert head[3][:length] == header_blocks(handle)
         out = head[3][length:]
+
+
+def test_a_data_unit_that_cannot_be_sized_is_a_problem() -> None:
+    data = build({"ESO QC A": 1}, [("CHIP1", {"ESO QC B": 2.0}, "image")])
+    negative = data.replace(b"NAXIS1  =                    5", b"NAXIS1  =                   -5")
+    assert negative != data
+    with pytest.raises(HeaderProblem, match="NAXIS1 = -5 is negative"):
+        header_blocks(io.BytesIO(negative))

@@ -166,12 +166,17 @@ def _fixed_size(header, primary):  # type: (bytes, bool) -> Any
         axes = int(header[170:190])
         if axes == 0:
             return 0
+        if axes < 0:
+            return None
         counted = 1
         for axis in range(1, axes + 1):
             start = (2 + axis) * CARD
             if header[start : start + 10] != _NAXIS_CARDS[axis]:
                 return None
-            counted *= int(header[start + 10 : start + 30])
+            length = int(header[start + 10 : start + 30])
+            if length < 0:
+                return None
+            counted *= length
         if primary:
             return None if counted == 0 else size * counted // 8
         start = (3 + axes) * CARD
@@ -194,10 +199,12 @@ def data_size(header, primary):  # type: (bytes, bool) -> int
         return int(fixed)
     cards = _structure(header)
 
-    def integer(name, default=None):  # type: (str, Any) -> int
+    def integer(name, default=None, signed=False):  # type: (str, Any, bool) -> int
         value = cards.get(name, default)
         if value is None or isinstance(value, bool) or not isinstance(value, int):
             raise HeaderProblem("cannot size a data unit: %s is %r" % (name, value))
+        if value < 0 and not signed:
+            raise HeaderProblem("cannot size a data unit: %s = %d is negative" % (name, value))
         return value
 
     naxis = integer("NAXIS", 0)
@@ -206,8 +213,9 @@ def data_size(header, primary):  # type: (bytes, bool) -> int
     groups = primary and cards.get("GROUPS") is True and cards.get("NAXIS1") == 0
     size = 1
     for axis in range(2 if groups else 1, naxis + 1):
-        size *= abs(integer("NAXIS%d" % axis))
-    return abs(integer("BITPIX")) * integer("GCOUNT", 1) * (integer("PCOUNT", 0) + size) // 8
+        size *= integer("NAXIS%d" % axis)
+    bitpix = abs(integer("BITPIX", signed=True))
+    return bitpix * integer("GCOUNT", 1) * (integer("PCOUNT", 0) + size) // 8
 
 
 def _size_of(handle):  # type: (Any) -> Any
