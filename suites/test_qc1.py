@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from pytest_mucverify import (
     check,
@@ -21,13 +22,16 @@ from pytest_mucverify import (
     require,
     require_none,
 )
+from pytest_mucverify.bladedata import Product
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.qc1compare import (
+    Qc1Difference,
     compare_qc1,
     hdu_of,
     hdus_on_one_side,
     largest_relative_by_family,
 )
+from pytest_mucverify.dfos.qc1pairing import ProductKey
 from pytest_mucverify.dfos.scores import score_differences
 from pytest_mucverify.qc1plots import difference_figures
 
@@ -55,6 +59,34 @@ def log_folders(account: AccountUnderTest, night: dt.date) -> list[str]:
     ]
 
 
+def qc1_evidence(
+    old: Mapping[ProductKey, Product],
+    new: Mapping[ProductKey, Product],
+    compared: Mapping[ProductKey, Sequence[Qc1Difference]],
+) -> list[str]:
+    """One line per product on one blade only, per HDU on one blade only (its parameters are
+    not listed again), and per differing parameter."""
+    evidence = [
+        f"{old[key].ab}  {old[key].label}  whole product on the old blade only ({old[key].path})"
+        for key in sorted(set(old) - set(new))
+    ] + [
+        f"{new[key].ab}  {new[key].label}  whole product on the muc only ({new[key].path})"
+        for key in sorted(set(new) - set(old))
+    ]
+    for key, found in compared.items():
+        product = old[key]
+        lone = hdus_on_one_side(product.values, new[key].values)
+        evidence += [
+            f"{product.ab}  {product.label}  HDU {hdu}: its {count} QC1 parameters on the"
+            f" {'old blade' if side == 'old' else 'muc'} only"
+            for hdu, (side, count) in sorted(lone.items())
+        ]
+        evidence += [
+            d.evidence(product.ab, product.label) for d in found if hdu_of(d.parameter) not in lone
+        ]
+    return evidence
+
+
 @check("qc1.values")
 def test_every_qc1_parameter_is_the_same_on_both_blades(
     account: AccountUnderTest, night: dt.date
@@ -73,13 +105,6 @@ def test_every_qc1_parameter_is_the_same_on_both_blades(
     unreadable += [
         f"{p.path}: {d}" for key in pairs for p in (old[key], new[key]) for d in p.problems
     ]
-    one_side = [
-        f"{old[key].ab}  {old[key].label}  whole product on the old blade only ({old[key].path})"
-        for key in sorted(set(old) - set(new))
-    ] + [
-        f"{new[key].ab}  {new[key].label}  whole product on the muc only ({new[key].path})"
-        for key in sorted(set(new) - set(old))
-    ]
     tolerances = account.site.tolerances
     compared = {key: compare_qc1(old[key].values, new[key].values, tolerances) for key in pairs}
     examined("products paired", len(pairs))
@@ -92,18 +117,7 @@ def test_every_qc1_parameter_is_the_same_on_both_blades(
     for family, rel in sorted(families.items()):
         measured(f"{family} max |rel|", rel)  # drawn over the nights in the report
     note(f"max |rel| {max(families.values(), default=0.0):.1g}")
-    evidence = list(one_side)
-    for key, found in compared.items():
-        product = old[key]
-        lone = hdus_on_one_side(product.values, new[key].values)
-        evidence += [
-            f"{product.ab}  {product.label}  HDU {hdu}: its {count} QC1 parameters on the"
-            f" {'old blade' if side == 'old' else 'muc'} only"
-            for hdu, (side, count) in sorted(lone.items())
-        ]
-        evidence += [
-            d.evidence(product.ab, product.label) for d in found if hdu_of(d.parameter) not in lone
-        ]
+    evidence = qc1_evidence(old, new, compared)
     figures = difference_figures(
         night, {key: (old[key].values, new[key].values) for key in pairs}, compared, tolerances
     )
