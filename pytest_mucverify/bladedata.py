@@ -14,13 +14,22 @@ from functools import cached_property
 from .blade import Blade, BladeError
 from .dfos.ab import AssociationBlock, parse_ab
 from .dfos.fitscards import card_values
-from .dfos.layout import is_fits
+from .dfos.paf import parse_paf
 from .dfos.placement import night_of
 from .dfos.qc1 import Qc1Value, qc1_from_header_bytes
+from .dfos.qc1pairing import (
+    AbIndex,
+    AbRecord,
+    ProductKey,
+    ab_record,
+    is_product_file,
+    number_products,
+    product_order,
+)
 from .dfos.scores import ScoreFile, parse_scores
 
 _DATE_LINE = re.compile(rb"^DATE[ \t]+(\S+)", re.M)
-PRODUCT_CARDS = ("ESO PRO CATG", "ESO PRO REC1 RAW1 NAME")
+PRODUCT_CARDS = ("ESO PRO CATG", "ESO PRO REC1 RAW1 NAME", "PIPEFILE")
 
 
 def _ab_date(data: bytes) -> str:
@@ -33,27 +42,34 @@ def _ab_date(data: bytes) -> str:
 @dataclass(frozen=True)
 class Product:
     path: str
-    ab: str
-    """the AB that made it: named after its first raw file (``ESO PRO REC1 RAW1 NAME``)."""
-    catg: str
+    key: ProductKey
+    """(AB name, PRO.CATG, n): how the product is paired with the other blade's (see
+    :mod:`pytest_mucverify.dfos.qc1pairing`)."""
     values: dict[str, Qc1Value]
+    """QC1 parameters of every HDU, named ``QC.X`` or ``CHIP2:QC.X``."""
     problems: tuple[str, ...] = ()
 
+    @property
+    def ab(self) -> str:
+        return self.key[0]
 
-def ab_of_product(path: str, raw1: str | None) -> str:
-    if raw1:
-        return re.sub(r"\.fits(\.gz|\.Z)?$", "", raw1) + ".ab"
-    name = posixpath.basename(path)
-    match = re.match(r"^r\.(.+)_\d{4}\.(fits|fits\.gz|hdr)$", name)
-    return (match.group(1) if match else name) + ".ab"
+    @property
+    def catg(self) -> str:
+        return self.key[1]
+
+    @property
+    def label(self) -> str:
+        """How rows name the product: its category, with its number when not the first."""
+        _ab, catg, number = self.key
+        return f"{catg}#{number}" if number else catg
 
 
 class BladeData:
     def __init__(self, blade: Blade, directory: Callable[[str], str]) -> None:
         self.blade = blade
         self.directory = directory
-        self._calib_abs: dict[dt.date, frozenset[str]] = {}
-        self._products: dict[dt.date, tuple[dict[tuple[str, str], Product], list[str]]] = {}
+        self._abs: dict[dt.date, list[tuple[str, AssociationBlock]]] = {}
+        self._products: dict[dt.date, tuple[dict[ProductKey, Product], list[str]]] = {}
 
     def read(self, paths: list[str]) -> list[tuple[str, bytes]]:
         contents, problems = self.blade.read_many(paths)
@@ -116,27 +132,30 @@ class BladeData:
             for path, data in self.ab_files_of_night(night, active_only)
         ]
 
-    def calib_abs(self, night: dt.date) -> frozenset[str]:
-        """The names of the night's CALIB ABs the pipeline processed (kept: several QC1 checks
-        ask for the same night)."""
-        if night not in self._calib_abs:
-            self._calib_abs[night] = frozenset(
-                ab.value("AB_NAME") or posixpath.basename(path)
-                for path, ab in self.abs_of_night(night)
-                if ab.value("DPR_CATG") == "CALIB" and ab.value("PROCESS_STATUS") != "FAILED"
-            )
-        return self._calib_abs[night]
+    def _abs_kept(self, night: dt.date) -> list[tuple[str, AssociationBlock]]:
+        """The night's ABs, read once and kept for the QC1 checks (which all ask for them)."""
+        if night not in self._abs:
+            self._abs[night] = self.abs_of_night(night)
+        return self._abs[night]
 
-    def products_of_night(self, night: dt.date) -> tuple[dict[tuple[str, str], Product], list[str]]:
-        """Products by (AB name, PRO.CATG), from DFS_PRODUCT/<RAW_TYPE>/<night> and, after
-        moveProducts, DFO_CAL_DIR/<night> (``.hdr`` after cleanup); and what could not be read.
-        Read once per night and kept: only the QC1 values stay, not the headers."""
+    def ab_states(self, night: dt.date) -> dict[str, AbRecord]:
+        """Every AB of the night (CALIB and SCIENCE, whatever its state), by AB name."""
+        return {
+            record.name: record
+            for record in (ab_record(path, ab) for path, ab in self._abs_kept(night))
+        }
+
+    def products_of_night(self, night: dt.date) -> tuple[dict[ProductKey, Product], list[str]]:
+        """Every product of the night, by its pairing key (see :mod:`.dfos.qc1pairing`), from
+        DFS_PRODUCT/<RAW_TYPE>/<night> and, after moveProducts, DFO_CAL_DIR/<night> (``.hdr``
+        after cleanup), sub-folders included, PAF files too; and what could not be read or
+        placed. Read once per night and kept: only the QC1 values stay, not the headers."""
         if night not in self._products:
             self._products[night] = self._read_products(night)
         products, problems = self._products[night]
         return products, list(problems)
 
-    def _read_products(self, night: dt.date) -> tuple[dict[tuple[str, str], Product], list[str]]:
+    def _product_paths(self, night: dt.date, problems: list[str]) -> list[str]:
         product_root = self.directory("DFS_PRODUCT")
         folders = [
             f"{product_root}/{name}/{night}"
@@ -144,32 +163,78 @@ class BladeData:
             if kind == "d"
         ]
         folders.append(f"{self.directory('DFO_CAL_DIR')}/{night}")
-        paths = [
-            p
-            for folder in folders
-            for p in self.names(folder, lambda n: is_fits(n) or n.endswith(".hdr"))
-        ]
-        headers, unreadable = self.blade.read_headers(paths)
-        problems = [f"{self.blade.name}:{path}: {reason}" for path, reason in unreadable.items()]
-        products: dict[tuple[str, str], Product] = {}
-        for path in paths:
-            if path not in headers:
-                continue
-            cards = card_values(headers[path], PRODUCT_CARDS)
-            catg = cards.get("ESO PRO CATG")
+        paths = []
+        for folder in folders:
+            listing = self.blade.tree(folder)
+            problems += [
+                f"{self.blade.name}:{error}"
+                for error in listing.errors
+                if not (error.startswith(f"{folder}:") and "No such file" in error)
+            ]
+            paths += [
+                f"{folder}/{entry.path}"
+                for entry in listing.entries
+                if entry.kind in ("f", "l") and is_product_file(entry.path)
+            ]
+        return sorted(paths)
+
+    def _read_products(self, night: dt.date) -> tuple[dict[ProductKey, Product], list[str]]:
+        problems: list[str] = []
+        paths = self._product_paths(night, problems)
+        pafs = [p for p in paths if p.lower().endswith(".paf")]
+        headers, unreadable = self.blade.read_headers([p for p in paths if p not in pafs])
+        problems += [f"{self.blade.name}:{path}: {reason}" for path, reason in unreadable.items()]
+        paf_texts, paf_problems = self.read_each(pafs)
+        problems += paf_problems
+        index = AbIndex(self._abs_kept(night))
+        found: dict[str, tuple[dict[str, Qc1Value], tuple[str, ...]]] = {}
+        placed: list[tuple[str, str, str, tuple[int, str]]] = []
+
+        def place(path: str, catg: object, pipefile: object, raw1: object) -> str | None:
+            name = posixpath.basename(path)
             if not isinstance(catg, str):
-                problems.append(f"{self.blade.name}:{path}: no readable ESO PRO CATG card")
-                continue
-            raw1 = cards.get("ESO PRO REC1 RAW1 NAME")
-            qc1 = qc1_from_header_bytes(headers[path], path)
-            product = Product(
+                problems.append(f"{self.blade.name}:{path}: no readable PRO.CATG")
+                return None
+            pipe = pipefile if isinstance(pipefile, str) else None
+            ab = index.ab_of(name, pipe, raw1 if isinstance(raw1, str) else None)
+            if ab is None:
+                problems.append(
+                    f"{self.blade.name}:{path}: no AB of {night} made it (none lists it in"
+                    f" PRODUCTS, has its product root, or starts with its PRO.REC1.RAW1.NAME"
+                    f" {raw1!r})"
+                )
+                return None
+            placed.append((path, ab, catg, product_order(name, pipe)))
+            return ab
+
+        for path in paths:
+            if path in headers:
+                cards = card_values(headers[path], PRODUCT_CARDS)
+                if place(
+                    path,
+                    cards.get("ESO PRO CATG"),
+                    cards.get("PIPEFILE"),
+                    cards.get("ESO PRO REC1 RAW1 NAME"),
+                ):
+                    qc1 = qc1_from_header_bytes(
+                        headers[path], path, extensions=True, data_units=False
+                    )
+                    found[path] = (qc1.parameters, qc1.diagnostics)
+        for path, data in paf_texts:
+            paf = parse_paf(data.decode("utf-8", "replace"), f"{self.blade.name}:{path}")
+            catg = paf.text("PRO.CATG")
+            if place(
                 path,
-                ab_of_product(path, raw1 if isinstance(raw1, str) else None),
-                catg,
-                qc1.values,
-                qc1.diagnostics,
-            )
-            products.setdefault((product.ab, catg), product)
+                f"{catg} (PAF)" if catg else None,
+                paf.text("PIPEFILE"),
+                paf.text("PRO.REC1.RAW1.NAME"),
+            ):
+                found[path] = (paf.qc1, paf.problems)
+        keys = number_products(placed)
+        products = {
+            keys[path]: Product(path, keys[path], values, diagnostics)
+            for path, (values, diagnostics) in found.items()
+        }
         return products, problems
 
     def score_files(self, night: dt.date, ab_names: list[str]) -> dict[str, ScoreFile]:
@@ -178,6 +243,8 @@ class BladeData:
         wanted = {name.removesuffix(".ab") + ".score": name for name in ab_names}
         paths = self.names(folder, lambda name: name in wanted)
         return {
-            wanted[posixpath.basename(path)]: parse_scores(data.decode("utf-8", "replace"))
+            wanted[posixpath.basename(path)]: parse_scores(
+                data.decode("utf-8", "replace"), f"{self.blade.name}:{path}"
+            )
             for path, data in self.read(paths)
         }

@@ -218,21 +218,22 @@ CHECKS: tuple[CheckSpec, ...] = (
         "qc1.values",
         "verification",
         "II.3",
-        "every QC1 parameter of every product is the same on both blades, within tolerance",
+        "every QC1 parameter of every HDU of every product is the same on both blades, within"
+        " tolerance",
         needs("condor", "runs no pipeline on the muc"),
     ),
     CheckSpec(
         "qc1.scores",
         "verification",
         "II.3",
-        "every score and every AB's TOTAL is the same on both blades",
+        "every score, scored value and AB's TOTAL is the same on both blades",
         needs("condor", "runs no pipeline on the muc"),
     ),
     CheckSpec(
         "qc1.coverage",
         "verification",
         "II.3",
-        "both blades processed the same CALIB ABs into the same products",
+        "both blades ran the same CALIB and SCIENCE ABs to the same state into the same products",
         needs("condor", "runs no pipeline on the muc"),
     ),
 )
@@ -278,7 +279,7 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     "rc.no-xv": "the rc, job, config and tool files and the muc crontab read",
     "qc1.values": "per night both blades process: at least one product paired (none fails)",
     "qc1.scores": "per night both blades process: at least one AB scored on both (none fails)",
-    "qc1.coverage": "per night both blades process: the CALIB ABs of both (none on either fails)",
+    "qc1.coverage": "per night both blades process: the ABs of both (none on either fails)",
 }
 """what each check must have examined before it may pass; a pass without any count is failed
 by the plugin, and a check finds its own "nothing to compare" where the site says there must

@@ -7,6 +7,8 @@ plugin: absence of data never passes.
 
 from __future__ import annotations
 
+import math
+import sys
 from collections.abc import Iterable
 
 import pytest
@@ -46,6 +48,7 @@ class Examined:
     def __init__(self) -> None:
         self.counts: dict[str, int] = {}
         self.note = ""
+        self.measures: dict[str, float] = {}
 
     def add(self, what: str, count: int) -> None:
         if count > 0:
@@ -71,6 +74,14 @@ def examined(what: str, count: int = 1) -> None:
     """Record that the check examined ``count`` of ``what`` (``examined("ABs", 12)``); zero
     counts are not recorded: they are not evidence."""
     _current.add(what, count)
+
+
+def measured(what: str, value: float) -> None:
+    """Record a measurement of the check (``measured("QC.BIAS max |rel|", 3e-9)``); the report
+    draws a check's measurements over its nights. A value beyond float range is kept as the
+    largest float (results.json is JSON: it has no infinity)."""
+    value = float(value)
+    _current.measures[what] = value if math.isfinite(value) else sys.float_info.max
 
 
 def note(text: str) -> None:

@@ -1,6 +1,6 @@
-"""Figures of QC1 differences for the certification report: per night, the relative difference
-of each parameter (new against old), and for each differing parameter a scatter of new against
-old. Only when there is a difference: a figure of identical values says nothing."""
+"""Figures of QC1 differences for the certification report: per night with a difference, the
+relative difference of each parameter (new against old). The nights without a difference are in
+the check's figure over time (report/trend.py), from what each row measured."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import base64
 import datetime as dt
 import io
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Hashable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from .dfos.qc1 import Qc1Value
 from .dfos.qc1compare import Qc1Difference, Tolerances, dotted_name, relative_difference
@@ -18,7 +18,7 @@ from .matplotlib_config import use_private_matplotlib_config
 Figure = dict[str, str]
 """{"title": ..., "mime": "image/svg+xml", "data": base64 of the SVG}"""
 FLOOR = 1e-12
-MAX_SCATTERS = 6
+Key = TypeVar("Key", bound=Hashable)
 
 
 def _numbers(old: Qc1Value | None, new: Qc1Value | None) -> tuple[float, float] | None:
@@ -37,8 +37,8 @@ def _svg(figure: Any) -> str:
 
 def difference_figures(
     night: dt.date,
-    values: Mapping[tuple[str, str], tuple[Mapping[str, Qc1Value], Mapping[str, Qc1Value]]],
-    differences: Mapping[tuple[str, str], Sequence[Qc1Difference]],
+    values: Mapping[Key, tuple[Mapping[str, Qc1Value], Mapping[str, Qc1Value]]],
+    differences: Mapping[Key, Sequence[Qc1Difference]],
     tolerances: Tolerances,
 ) -> list[Figure]:
     differing = sorted({d.parameter for found in differences.values() for d in found})
@@ -80,29 +80,6 @@ def difference_figures(
         figures.append(
             {
                 "title": f"{night}: relative differences per parameter",
-                "mime": "image/svg+xml",
-                "data": _svg(figure),
-            }
-        )
-        pyplot.close(figure)
-    for name in [n for n in differing if n in worst][:MAX_SCATTERS]:
-        points = [
-            p for old, new in values.values() if (p := _numbers(old.get(name), new.get(name)))
-        ]
-        if not points:
-            continue
-        figure, axes = pyplot.subplots(figsize=(3.4, 3.2))
-        xs, ys = [p[0] for p in points], [p[1] for p in points]
-        low, high = min(xs + ys), max(xs + ys)
-        axes.plot([low, high], [low, high], color="#90a4ae", linewidth=1)
-        axes.scatter(xs, ys, color="#c62828", s=14)
-        axes.set_xlabel("old blade", fontsize=8)
-        axes.set_ylabel("muc", fontsize=8)
-        axes.tick_params(labelsize=7)
-        axes.set_title(dotted_name(name), fontsize=8)
-        figures.append(
-            {
-                "title": f"{night}: {dotted_name(name)} new against old",
                 "mime": "image/svg+xml",
                 "data": _svg(figure),
             }

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .blade.header_script import HeaderProblem, header_blocks, problem_of
 from .dfos.layout import is_fits
-from .dfos.qc1 import Qc1Result, read_qc1_file
+from .dfos.qc1 import Qc1Result, qc1_from_header_bytes
 from .dfos.qc1compare import (
     DEFAULT_ATOL,
     DEFAULT_RTOL,
@@ -30,23 +31,26 @@ def _json_value(value: object) -> Any:
 
 
 def _read(path: Path) -> Qc1Result:
+    """Every HDU's QC1 values, read as the checks read a blade's products (header_blocks)."""
     try:
-        return read_qc1_file(path)
-    except OSError as exc:
-        return Qc1Result({}, (f"cannot read: {exc.strerror or exc}",), str(path))
+        with path.open("rb") as handle:
+            headers = header_blocks(handle)
+    except (HeaderProblem, OSError) as exc:
+        return Qc1Result({}, (f"cannot read: {problem_of(exc)}",), str(path))
+    return qc1_from_header_bytes(headers, str(path), extensions=True, data_units=False)
 
 
 def qc1_main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="mucverify qc1", description="print the ESO QC keywords of FITS files as JSON"
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help=".fits, .fits.gz or .hdr")
+    parser.add_argument("files", nargs="+", metavar="FILE", help=".fits, .fits.gz, .fits.Z or .hdr")
     args = parser.parse_args(argv)
     output: dict[str, dict[str, Any]] = {}
     failed = False
     for name in args.files:
         result = _read(Path(name))
-        output[name] = {key: _json_value(value) for key, value in result.values.items()}
+        output[name] = {key: _json_value(value) for key, value in result.parameters.items()}
         for problem in result.diagnostics:
             failed = True
             print(f"{name}: {problem}", file=sys.stderr)
@@ -137,7 +141,7 @@ def compare_main(argv: Sequence[str] | None = None) -> int:
                 print(f"compare-qc1: {result.source}: {problem}", file=sys.stderr)
         rows += [
             d.evidence("", name).strip()
-            for d in compare_qc1(before.values, after.values, tolerances)
+            for d in compare_qc1(before.parameters, after.parameters, tolerances)
         ]
     for row in rows:
         print(row)

@@ -166,3 +166,7 @@ def test_damaged_gzip_never_raises(flips: list[tuple[int, int]], keep: int) -> N
         header_script.header_blocks(io.BytesIO(data))
     except header_script.GzipProblem as exc:
         assert str(exc).startswith((CORRUPT, CUT_SHORT))
+    except header_script.HeaderProblem as exc:
+        # what inflated before the damage showed reads as a header whose data unit cannot be
+        # sized or is cut short: the file is reported with that reason (its extensions are lost)
+        assert str(exc).startswith(("cannot size a data unit", "the data unit of HDU"))

@@ -44,8 +44,8 @@ def test_every_passed_row_of_the_clean_demo_shows_what_it_examined(clean_run: Pa
 
 def test_the_html_and_junit_show_the_counts(clean_run: Path) -> None:
     html = (clean_run / "reports/giraffe/muc02/certification.html").read_text()
-    assert "examined 9 products paired" in html  # the QC1 rows of three nights, added up
-    assert "(3 products paired, 18 parameters)" in html
+    assert "examined 30 products paired" in html  # the QC1 rows of three nights, added up
+    assert "(10 products paired, 20 HDUs, 74 parameters)" in html
     assert "nights examined <b>2013-02-21..2013-02-24</b>" in html
     cases = [
         {p.get("name"): p.get("value") for p in case.iter("property")}

@@ -23,6 +23,7 @@ from pytest_mucverify.dfos.qc1compare import (
 from pytest_mucverify.dfos.scores import parse_scores, score_differences
 from pytest_mucverify.qc1plots import difference_figures
 from pytest_mucverify.qc1tools import compare_main, qc1_main
+from pytest_mucverify.report.trend import trend_figure
 
 OLD = {
     "ESO QC BIAS MEDIAN": 200.5,
@@ -135,9 +136,26 @@ def test_figures_only_when_something_differs() -> None:
     assert difference_figures(night, same, {k: [] for k in same}, Tolerances()) == []
     differences = {k: compare_qc1(*v) for k, v in values.items()}
     figures = difference_figures(night, values, differences, Tolerances())
-    assert [f["mime"] for f in figures] == ["image/svg+xml", "image/svg+xml"]
+    assert [f["mime"] for f in figures] == ["image/svg+xml"]  # no one-point scatter
     assert b"<svg" in base64.b64decode(figures[0]["data"])
-    assert "QC.BIAS.MEDIAN" in figures[1]["title"]
+    assert b"QC.BIAS.MEDIAN" in base64.b64decode(figures[0]["data"])
+
+
+def test_the_check_over_time_draws_every_night_it_measured() -> None:
+    rows = [
+        {
+            "account": "giraffe",
+            "nodeid": f"suites/test_qc1.py::test_x[giraffe-2013-02-2{n}]",
+            "measures": {"QC.BIAS max |rel|": 10.0**-n, "QC.DARK max |rel|": 0.0},
+            "examined": {"products paired": 10},
+        }
+        for n in range(1, 4)
+    ]
+    figure = trend_figure("qc1.values", rows)
+    assert figure is not None and figure["title"] == "qc1.values over the nights"
+    drawn = base64.b64decode(figure["data"])
+    assert b"2013-02-23" in drawn and b"QC.DARK max |rel|" in drawn and b"products paired" in drawn
+    assert trend_figure("qc1.values", [{**rows[0], "measures": {}}]) is None
 
 
 def product(path: Path, **qc: object) -> Path:
@@ -161,7 +179,7 @@ def test_qc1_tool_prints_json_types(tmp_path: Path, capsys: pytest.CaptureFixtur
     path = product(tmp_path / "p.fits", MEDIAN=1.5, NCOMB=5, OK=True, DID="x")
     assert qc1_main([str(path)]) == 0
     assert json.loads(capsys.readouterr().out) == {
-        str(path): {"ESO QC MEDIAN": 1.5, "ESO QC NCOMB": 5, "ESO QC OK": True, "ESO QC DID": "x"}
+        str(path): {"QC.MEDIAN": 1.5, "QC.NCOMB": 5, "QC.OK": True, "QC.DID": "x"}
     }
     (tmp_path / "cut.fits").write_bytes(path.read_bytes()[:100])
     assert qc1_main([str(tmp_path / "cut.fits")]) == 2

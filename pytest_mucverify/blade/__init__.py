@@ -18,7 +18,7 @@ from ..site import Host
 from . import ssh
 from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
-from .header_script import GzipProblem, header_blocks, problem_of
+from .header_script import HeaderProblem, header_blocks, problem_of
 from .listing import FileStat, TreeListing
 
 __all__ = [
@@ -327,7 +327,7 @@ class Blade:
                 try:
                     with open(self.files.real_path(path), "rb") as handle:
                         headers[path] = header_blocks(handle)
-                except GzipProblem as exc:
+                except HeaderProblem as exc:
                     problems[path] = problem_of(exc)
                 except FileAccessError as exc:
                     problems[path] = str(exc).split(": ", 1)[-1]

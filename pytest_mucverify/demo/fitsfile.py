@@ -52,3 +52,31 @@ def hdr_text(head: fits.Header) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", VerifyWarning)
         return str(head.tostring(sep="\n", endcard=True, padding=False)) + "\n"
+
+
+def extension_header(
+    extname: str, cards: Iterable[Card], shape: tuple[int, int] = (4, 4)
+) -> fits.Header:
+    """An image extension of a detector, named by EXTNAME, with its own QC1 cards."""
+    head = fits.Header()
+    head["XTENSION"] = ("IMAGE", "image extension")
+    head["BITPIX"] = (16, "array data type")
+    head["NAXIS"] = (2, "number of array dimensions")
+    head["NAXIS1"] = shape[1]
+    head["NAXIS2"] = shape[0]
+    head["PCOUNT"] = 0
+    head["GCOUNT"] = 1
+    head["EXTNAME"] = (extname, "detector")
+    for key, value, comment in cards:
+        head[key if len(key) <= 8 and " " not in key else f"HIERARCH {key}"] = (value, comment)
+    return head
+
+
+def mef_bytes(headers: list[fits.Header]) -> bytes:
+    """A product of a primary header and its extensions, each with its (zero) data unit."""
+    return b"".join(fits_bytes(head) for head in headers)
+
+
+def mef_hdr_text(headers: list[fits.Header]) -> str:
+    """The ``.hdr`` of a product: every header, one card a line, each up to its END line."""
+    return "".join(hdr_text(head) for head in headers)

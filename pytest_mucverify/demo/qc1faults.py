@@ -22,22 +22,26 @@ if TYPE_CHECKING:
 Apply = Callable[[Path, str, "DemoOptions"], None]
 
 
-def _first_product(dest: Path, account: str, raw_type: str = "BIAS") -> Path:
-    """The muc's product of the first AB of the latest night both blades processed (still in
-    DFS_PRODUCT)."""
+def _first_product(
+    dest: Path, account: str, raw_type: str = "BIAS", pattern: str = "r.*_0000.fits"
+) -> Path:
+    """The muc's (first) product of the AB of ``raw_type`` of the latest night both blades
+    processed (still in DFS_PRODUCT)."""
     folder = _muc_disk(dest, account) / "product" / raw_type
     old = _old_disk(dest, account) / "product" / raw_type
-    found = sorted(p for p in folder.glob("*/r.*.fits") if (old / p.parent.name).is_dir())
+    found = sorted(p for p in folder.glob(f"*/{pattern}") if (old / p.parent.name).is_dir())
     if not found:
         raise RuntimeError(f"no {raw_type} product on the muc to break")
     return found[-1]
 
 
-def _edit_header(change: Callable[[fits.Header], None], raw_type: str = "BIAS") -> Apply:
+def _edit_header(
+    change: Callable[[fits.Header], None], raw_type: str = "BIAS", pattern: str = "r.*_0000.fits"
+) -> Apply:
     """Rewrite a muc product's primary header with astropy, keeping its data unit."""
 
     def apply(dest: Path, account: str, options: DemoOptions) -> None:
-        path = _first_product(dest, account, raw_type)
+        path = _first_product(dest, account, raw_type, pattern)
         data = path.read_bytes()
         cards = next(n for n in range(0, len(data), 80) if data[n : n + 80].rstrip() == b"END")
         header_size = (cards // BLOCK + 1) * BLOCK
@@ -46,6 +50,19 @@ def _edit_header(change: Callable[[fits.Header], None], raw_type: str = "BIAS") 
             warnings.simplefilter("ignore", VerifyWarning)  # long HIERARCH cards lose comment text
             change(header)
         path.write_bytes(header.tostring().encode("ascii") + data[header_size:])
+
+    return apply
+
+
+def _edit_extension(extname: str, change: Callable[[fits.Header], None]) -> Apply:
+    """Rewrite one detector extension's header of a muc product."""
+
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        path = _first_product(dest, account)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", VerifyWarning)
+            with fits.open(path, mode="update") as hdul:
+                change(hdul[extname].header)
 
     return apply
 
@@ -71,6 +88,11 @@ def _remove(keyword: str) -> Callable[[fits.Header], None]:
     return change
 
 
+def _remove_qc1(header: fits.Header) -> None:
+    for keyword in [k for k in header if k.startswith("ESO QC")]:
+        del header[keyword]
+
+
 def _score_file(dest: Path, account: str) -> Path:
     """The score file of an active AB of a night both blades processed."""
     logs = _muc_disk(dest, account) / "logs"
@@ -89,14 +111,63 @@ def _score_file(dest: Path, account: str) -> Path:
 def _flip_score(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(
         _score_file(dest, account),
-        lambda t: re.sub(r"^(\S+ \S+) 0$", r"\1 1", t, count=1, flags=re.M),
+        lambda t: re.sub(r"^(\S+\s+\S+\s+)0$", r"\g<1>1", t, count=1, flags=re.M),
     )
 
 
 def _total_differs(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(
         _score_file(dest, account),
-        lambda t: re.sub(r"^TOTAL (\d+)$", lambda m: f"TOTAL {int(m.group(1)) + 1}", t, flags=re.M),
+        lambda t: re.sub(
+            r"^TOTAL(\s+)(\d+)$", lambda m: f"TOTAL{m[1]}{int(m[2]) + 1}", t, flags=re.M
+        ),
+    )
+
+
+def _score_in_another_layout(dest: Path, account: str, options: DemoOptions) -> None:
+    """A score flipped, in a line of another layout (``name = value  score=1``)."""
+    _edit(
+        _score_file(dest, account),
+        lambda t: re.sub(r"^(\S+)\s+(\S+)\s+0$", r"\1 = \2  score=1", t, count=1, flags=re.M),
+    )
+
+
+def _scored_value_drifts(dest: Path, account: str, options: DemoOptions) -> None:
+    """A value only processQC computes (from the QC1 database, in no header) drifts by 5 %."""
+
+    def drift(text: str) -> str:
+        def scaled(match: re.Match[str]) -> str:
+            value = float(match[2])
+            return f"{match[1]}{value * 1.05 if value != -999 else 0.5}{match[3]}"
+
+        return re.sub(r"^(QC\.\w+\.TREND\.DELTA\s+)(\S+)(\s+\S+)$", scaled, text, flags=re.M)
+
+    _edit(_score_file(dest, account), drift)
+
+
+def _paf_value_off(dest: Path, account: str, options: DemoOptions) -> None:
+    """A QC1 value of a PAF file (in the products' qc/ sub-folder) is 2 % off on the muc."""
+    product = _first_product(dest, account)
+    paf = product.parent / "qc" / product.name.replace(".fits", ".paf")
+
+    def change(text: str) -> str:
+        return re.sub(
+            r"^(QC\.BIAS\.MASTER\.MEDIAN\s+)(\S+)",
+            lambda m: f"{m[1]}{float(m[2]) * 1.02}",
+            text,
+            flags=re.M,
+        )
+
+    _edit(paf, change)
+
+
+def _science_ab_failed(dest: Path, account: str, options: DemoOptions) -> None:
+    """The SCIENCE AB of a night both blades processed ends FAILED on the muc."""
+    product = _first_product(dest, account, "OBJECT")
+    base = product.name.removeprefix("r.").removesuffix("_0000.fits")
+    _edit(
+        _muc_disk(dest, account) / "AB" / f"{base}.ab",
+        lambda t: t.replace("PROCESS_STATUS\tSUCCESSFUL", "PROCESS_STATUS\tFAILED"),
     )
 
 
@@ -108,7 +179,8 @@ def _ab_not_processed(dest: Path, account: str, options: DemoOptions) -> None:
     night = product.parent.name
     for path in (
         disk / "AB" / f"{base}.ab",
-        product,
+        *product.parent.glob(f"r.{base}_*"),
+        *product.parent.glob(f"qc/r.{base}_*"),
         *(disk / "logs" / night).glob(f"{base}.*"),
         *(disk / "plots" / night).glob(f"{base}.*"),
     ):
@@ -116,7 +188,8 @@ def _ab_not_processed(dest: Path, account: str, options: DemoOptions) -> None:
 
 
 def _product_missing(dest: Path, account: str, options: DemoOptions) -> None:
-    _first_product(dest, account, "DARK").unlink()
+    """The second master of a DARK AB (whose name carries a grouping tag) is not on the muc."""
+    _first_product(dest, account, "DARK", "r.*_0001.fits").unlink()
 
 
 def _products_deleted(dest: Path, account: str, options: DemoOptions) -> None:
@@ -185,11 +258,55 @@ QC1_FAULTS: tuple[Fault, ...] = (
         "qc1.coverage",
         "a CALIB AB the old blade processed was never run on the muc",
         _ab_not_processed,
+        also=("qc1.values",),  # its products are on the old blade only
     ),
     Fault(
         "product-missing-on-muc",
-        "qc1.coverage",
-        "one product of an AB is missing on the muc",
+        "qc1.values",
+        "the second master of an AB with a grouping tag is missing on the muc",
         _product_missing,
+        also=("qc1.coverage",),  # the AB made fewer products of that category
+    ),
+    Fault(
+        "qc1-extension-value-off",
+        "qc1.values",
+        "a QC1 value in a detector extension (CHIP2) differs by 56 % on the muc",
+        _edit_extension("CHIP2", _scale("ESO QC BIAS MASTER MEDIAN", 1.56)),
+    ),
+    Fault(
+        "qc1-extension-qc-missing",
+        "qc1.values",
+        "a detector extension of a muc product carries no QC1 parameter",
+        _edit_extension("CHIP1", _remove_qc1),
+    ),
+    Fault(
+        "qc1-second-product-differs",
+        "qc1.values",
+        "the second master of one category made by one AB differs on the muc",
+        _edit_header(_scale("ESO QC DARK MASTER MEDIAN", 1 + 1e-2), "DARK", "r.*_0001.fits"),
+    ),
+    Fault(
+        "qc1-paf-value-off",
+        "qc1.values",
+        "a QC1 value in a PAF file of a product's qc/ sub-folder differs on the muc",
+        _paf_value_off,
+    ),
+    Fault(
+        "score-in-another-layout",
+        "qc1.scores",
+        "a flipped score written in another layout on the muc",
+        _score_in_another_layout,
+    ),
+    Fault(
+        "scored-value-drifts",
+        "qc1.scores",
+        "a value only processQC computes (in no header) drifts in the muc's score file",
+        _scored_value_drifts,
+    ),
+    Fault(
+        "science-ab-failed-on-muc",
+        "qc1.coverage",
+        "a SCIENCE AB that succeeded on the old blade is FAILED on the muc",
+        _science_ab_failed,
     ),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..phases import PHASES, reached
 from ..site import FEATURES
@@ -29,6 +29,9 @@ class RawType:
     pro_catg: str
     qc: tuple[tuple[str, str, float], ...]
     """QC1 parameters: keyword after ``ESO QC``, FITS type (float/int/str/bool), typical value."""
+    products: int = 1
+    """products of ``pro_catg`` one AB makes (several masters per AB, as real recipes write)."""
+    dpr_catg: str = "CALIB"
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,18 @@ class Instrument:
     processqc: str = "python"
     features: tuple[str, ...] = tuple(sorted(FEATURES - {"processpreimg"}))
     """a full DFOS account: every part of the plan applies (autoDaily, not processPreImg)."""
+    detectors: tuple[str, ...] = ()
+    """EXTNAMEs of the detector extensions of its products: each carries its own QC1 values,
+    as vircam, hawki, kmos, muse, omegacam write them. None: single-HDU products."""
+    grouping_tags: bool = False
+    """AB names carry a grouping tag (``<first raw>_grp1.ab``), so an AB name is not its first
+    raw file's name."""
+    writes_paf: bool = False
+    """each product has a PAF file of its QC1 parameters (in a ``qc/`` sub-folder)."""
+    science: RawType | None = None
+    """a SCIENCE AB each night (createAB SCI)."""
+    failing: bool = False
+    """each night one AB fails and one is INCOMPLETE (on both blades alike)."""
 
 
 def _bias(recipe: str, catg: str) -> RawType:
@@ -96,7 +111,22 @@ def _flat(recipe: str, catg: str) -> RawType:
     )
 
 
+def _science(recipe: str, catg: str) -> RawType:
+    return RawType(
+        "OBJECT",
+        recipe,
+        "SOBJ",
+        catg,
+        (("SCI SNR MEDIAN", "float", 41.2), ("SCI NSPEC", "int", 130)),
+        dpr_catg="SCIENCE",
+    )
+
+
 INSTRUMENTS: dict[str, Instrument] = {
+    # The demo's giraffe is the realistic account: its products are multi-extension (two
+    # detector extensions with their own QC1, as multi-detector instruments write them), a DARK
+    # AB makes two masters, PAF files sit beside the products, AB names carry grouping tags,
+    # and each night has a SCIENCE AB, a FAILED and an INCOMPLETE AB.
     "giraffe": Instrument(
         "giraffe",
         "dfo23",
@@ -105,10 +135,15 @@ INSTRUMENTS: dict[str, Instrument] = {
         2101,
         (
             _bias("gimasterbias", "MASTER_BIAS"),
-            _dark("gimasterdark", "MASTER_DARK"),
+            replace(_dark("gimasterdark", "MASTER_DARK"), products=2),
             _flat("gimasterflat", "FF_EXTSPECTRA"),
         ),
         processqc="midas",
+        detectors=("CHIP1", "CHIP2"),
+        grouping_tags=True,
+        writes_paf=True,
+        science=_science("giscience", "SCIENCE_REDUCED"),
+        failing=True,
     ),
     "uves": Instrument(
         "uves",

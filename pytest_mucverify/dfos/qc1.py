@@ -26,6 +26,18 @@ Extensions
     ``"[n] "``, e.g. ``"[1] ESO QC FLUX MEAN"``; primary keys have no prefix, so
     ``extensions=True`` only adds keys.
 
+Parameter names
+    :attr:`Qc1Result.parameters` names each value as the reports, the comparison and the
+    command-line tools name it: ``QC.BIAS.MASTER.MEDIAN`` in the primary header, and
+    ``CHIP2:QC.BIAS.MASTER.MEDIAN`` in an extension, by its ``EXTNAME`` (``#3:QC…`` by its index
+    when it has none, ``CHIP2#3:QC…`` when two extensions share the name). The HDU comes first
+    so that one product's parameters sort by detector.
+
+Headers only
+    With ``data_units=False`` the headers are taken to follow each other with no data unit
+    between them: the form in which a blade hands over every header of a file
+    (:func:`pytest_mucverify.blade.header_script.header_blocks`), which also unpacks ``.fits.Z``.
+
 Diagnostics
     Bad input never raises and never loses a parameter silently: every problem is one line of
     :attr:`Qc1Result.diagnostics`, prefixed ``"[n] "`` when it concerns extension *n*. Cards are
@@ -40,7 +52,8 @@ Thread safety: astropy's warnings on an unusual card are captured with
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 
 from .qc1cards import CARD, QC1_PREFIX, Collector, Qc1CardError, Qc1Value, parse_qc1_card
 from .qc1fitsscan import BLOCK, scan_fits
@@ -68,14 +81,63 @@ class Qc1Result:
     """One line per problem; empty when the input was clean."""
     source: str = ""
     """What the bytes came from (a path, for messages), as passed in."""
+    extension_names: dict[int, str] = field(default_factory=dict)
+    """The EXTNAME of each extension read (``""`` where it has none)."""
 
     @property
     def ok(self) -> bool:
         """True when nothing had to be diagnosed."""
         return not self.diagnostics
 
+    @property
+    def parameters(self) -> dict[str, Qc1Value]:
+        """The values by parameter name (``QC.X.Y``, ``CHIP2:QC.X.Y``; see the module notes)."""
+        if not self.values:
+            return {}
+        keys = "\n" + "\n".join(self.values)
+        if "  " in keys or "\n" in "".join(self.values):
+            return self._parameters_one_by_one()
+        # every key renamed by a few string operations over all of them (C loops, not Python)
+        names = keys.replace(" ", ".").replace("\nESO.", "\n")
+        for hdu, label in hdu_labels(self.extension_names).items():
+            names = names.replace(f"\n[{hdu}].ESO.", f"\n{label}:")
+        if "\n[" in names:  # an extension whose EXTNAME was not recorded
+            return self._parameters_one_by_one()
+        return dict(zip(names[1:].split("\n"), self.values.values(), strict=True))
 
-def _extract(raw: Source, source: str, extensions: bool) -> Qc1Result:
+    def _parameters_one_by_one(self) -> dict[str, Qc1Value]:
+        labels = hdu_labels(self.extension_names)
+        named: dict[str, Qc1Value] = {}
+        for key, value in self.values.items():
+            if not key.startswith("["):
+                named[_dotted(key)] = value
+                continue
+            index, keyword = key[1:].split("] ", 1)
+            hdu = int(index)
+            named[f"{labels.get(hdu, f'#{hdu}')}:{_dotted(keyword)}"] = value
+        return named
+
+
+def _dotted(keyword: str) -> str:
+    """``ESO QC BIAS MEDIAN`` -> ``QC.BIAS.MEDIAN``."""
+    return ".".join(keyword.split()[1:])
+
+
+def hdu_labels(extension_names: dict[int, str]) -> dict[int, str]:
+    """How each extension is named in parameter names: its EXTNAME, ``#n`` without one, and
+    ``NAME#n`` when several extensions share the name."""
+    shared = Counter(name for name in extension_names.values() if name)
+    return {
+        hdu: (name if shared[name] == 1 else f"{name}#{hdu}") if name else f"#{hdu}"
+        for hdu, name in extension_names.items()
+    }
+
+
+COMPRESS_MAGIC = b"\x1f\x9d"
+"""The first two bytes of a Unix ``compress`` (.Z) file."""
+
+
+def _extract(raw: Source, source: str, extensions: bool, data_units: bool = True) -> Qc1Result:
     """Scan ``raw`` in its form: gzip by its magic, ``.hdr`` text by a newline within the first
     card (and its line end), else FITS blocks."""
     out = Collector()
@@ -84,6 +146,9 @@ def _extract(raw: Source, source: str, extensions: bool) -> Qc1Result:
     stream: Source = raw
     if not first:
         out.note(0, "empty input")
+    elif first[:2] == COMPRESS_MAGIC:
+        out.note(0, "a compress (.Z) stream: read it through the blade's header_blocks")
+        first = b""
     elif first[:2] == GZIP_MAGIC:
         gzip = GzipSource(Prefixed(first, raw))
         stream = gzip
@@ -94,19 +159,22 @@ def _extract(raw: Source, source: str, extensions: bool) -> Qc1Result:
         if b"\n" in first[: CARD + 2]:
             scan_text(first + read_all(stream), extensions, out)
         else:
-            scan_fits(stream, first, extensions, out)
+            scan_fits(stream, first, extensions, out, data_units)
     if gzip is not None and gzip.error is not None:
         out.note(0, gzip.error)
-    return Qc1Result(out.values, tuple(out.diagnostics), source)
+    return Qc1Result(out.values, tuple(out.diagnostics), source, dict(out.extension_names))
 
 
-def qc1_from_header_bytes(data: bytes, source: str = "", extensions: bool = False) -> Qc1Result:
+def qc1_from_header_bytes(
+    data: bytes, source: str = "", extensions: bool = False, data_units: bool = True
+) -> Qc1Result:
     """The ``ESO QC`` values of a FITS file, ``.fits.gz`` file or ``.hdr`` text given as bytes.
 
     Reads the primary header only, or with ``extensions=True`` every extension header as well
-    (values keyed ``"[n] ESO QC …"``). Never raises on bad input; see the module documentation.
+    (values keyed ``"[n] ESO QC …"``). ``data_units=False``: the bytes hold headers only, one
+    after the other. Never raises on bad input; see the module documentation.
     """
-    return _extract(BytesSource(bytes(data)), source, extensions)
+    return _extract(BytesSource(bytes(data)), source, extensions, data_units)
 
 
 def read_qc1_file(path: str | os.PathLike[str], extensions: bool = False) -> Qc1Result:

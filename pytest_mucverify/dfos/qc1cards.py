@@ -197,8 +197,14 @@ class Collector:
     def __init__(self) -> None:
         self.values: dict[str, Qc1Value] = {}
         self.diagnostics: list[str] = []
+        self.extension_names: dict[int, str] = {}
+        """EXTNAME of each extension that has one (``""`` when it has none)."""
         self._first_card: dict[tuple[int, str], int] = {}
         self._strip: bool | None = None
+
+    def extension(self, hdu: int, extname: str) -> None:
+        """Record the EXTNAME of extension ``hdu`` (``""`` for none)."""
+        self.extension_names[hdu] = extname
 
     def note(self, hdu: int, message: str) -> None:
         self.diagnostics.append(f"[{hdu}] {message}" if hdu else message)
@@ -274,3 +280,13 @@ def decode_ascii(header: bytes) -> str:
     if header.isascii():
         return header.decode("ascii")
     return header.decode("ascii", "replace").replace("\ufffd", "?")
+
+
+_EXTNAME_RE = re.compile(r"^EXTNAME = +'((?:[^']|'')*)'", re.MULTILINE)
+
+
+def extension_name(cards: str) -> str:
+    """The EXTNAME of a header given as card images one a line (or 80 characters apart with
+    ``"\\n"`` inserted by the caller), blanks stripped as astropy strips them; ``""`` when none."""
+    found = _EXTNAME_RE.search(cards)
+    return found.group(1).replace("''", "'").strip() if found else ""

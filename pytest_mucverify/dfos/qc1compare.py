@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -37,7 +38,8 @@ class Tolerances:
     patterns: tuple[tuple[str, Tolerance], ...] = ()
 
     def for_parameter(self, name: str) -> Tolerance:
-        dotted = dotted_name(name)
+        """The tolerance of a parameter; the HDU part of a name (``CHIP2:``) does not count."""
+        dotted = dotted_name(name.rsplit(":", 1)[-1])
         for pattern, tolerance in self.patterns:
             if fnmatch.fnmatchcase(dotted, pattern):
                 return tolerance
@@ -45,7 +47,8 @@ class Tolerances:
 
 
 def dotted_name(keyword: str) -> str:
-    """``ESO QC BIAS MASTER MEDIAN`` -> ``QC.BIAS.MASTER.MEDIAN`` (the QC1 parameter's usual name)."""
+    """``ESO QC BIAS MASTER MEDIAN`` -> ``QC.BIAS.MASTER.MEDIAN`` (the QC1 parameter's usual name);
+    a name already dotted (``CHIP2:QC.BIAS.MASTER.MEDIAN``) stays as it is."""
     words = keyword.split()
     if words and words[0] == "ESO":
         words = words[1:]
@@ -141,10 +144,39 @@ def compare_qc1(
     return found
 
 
+def hdu_of(parameter: str) -> str:
+    """The HDU part of a parameter name (``CHIP2`` of ``CHIP2:QC.X``; "" for the primary)."""
+    return parameter.rsplit(":", 1)[0] if ":" in parameter else ""
+
+
+def hdus_on_one_side(
+    old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]
+) -> dict[str, tuple[str, int]]:
+    """The extension HDUs whose QC1 parameters are all on one blade: HDU -> (``"old"`` or
+    ``"new"``, how many parameters). Reported once per HDU rather than once per parameter."""
+    old_hdus, new_hdus = Counter(map(hdu_of, old)), Counter(map(hdu_of, new))
+    found = {hdu: ("old", n) for hdu, n in old_hdus.items() if hdu and hdu not in new_hdus}
+    found.update({hdu: ("new", n) for hdu, n in new_hdus.items() if hdu and hdu not in old_hdus})
+    return found
+
+
 def largest_relative_difference(old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]) -> float:
     """The largest relative difference of the float parameters both sides hold (-999 and NaN
     aside): how close two products are, even when they agree within tolerance."""
-    largest = 0.0
+    return max(largest_relative_by_family(old, new).values(), default=0.0)
+
+
+def parameter_family(name: str) -> str:
+    """``QC.BIAS`` of ``CHIP2:QC.BIAS.MASTER.MEDIAN`` (or of ``ESO QC BIAS MASTER MEDIAN``): the
+    first word after QC, whatever the HDU."""
+    return ".".join(dotted_name(name.rsplit(":", 1)[-1]).split(".")[:2])
+
+
+def largest_relative_by_family(
+    old: Mapping[str, Qc1Value], new: Mapping[str, Qc1Value]
+) -> dict[str, float]:
+    """:func:`largest_relative_difference` per parameter family (``QC.BIAS``: 3e-9)."""
+    largest: dict[str, float] = {}
     for name in set(old) & set(new):
         before, after = old[name], new[name]
         if _kind(before) != "float" or _kind(after) != "float":
@@ -152,7 +184,8 @@ def largest_relative_difference(old: Mapping[str, Qc1Value], new: Mapping[str, Q
         assert isinstance(before, float) and isinstance(after, float)
         if MISSING in (before, after) or math.isnan(before) or math.isnan(after):
             continue
-        largest = max(largest, relative_difference(before, after))
+        family = parameter_family(name)
+        largest[family] = max(largest.get(family, 0.0), relative_difference(before, after))
     return largest
 
 

@@ -12,7 +12,15 @@ from __future__ import annotations
 import re
 import warnings
 
-from .qc1cards import CARD, QC1_PREFIX, Collector, astropy_fits, decode_ascii, keyword_guess
+from .qc1cards import (
+    CARD,
+    QC1_PREFIX,
+    Collector,
+    astropy_fits,
+    decode_ascii,
+    extension_name,
+    keyword_guess,
+)
 from .qc1sources import Source
 
 BLOCK = 2880
@@ -63,6 +71,17 @@ def _scan_fits_cards(header: bytes, hdu: int, out: Collector) -> str:
             stop += CARD
         out.card(hdu, start // CARD + 1, text[start:stop])
     return text
+
+
+def _images(text: str, keyword: str) -> list[str]:
+    """The card images of ``text`` that start with ``keyword``."""
+    start = text.find(keyword)
+    found = []
+    while start >= 0:
+        if not start % CARD:
+            found.append(text[start : start + CARD])
+        start = text.find(keyword, start + 1)
+    return found
 
 
 def _find_end(block: bytes) -> int | None:
@@ -163,9 +182,13 @@ def _data_size(text: str, primary: bool) -> int | str:
         return str(exc)
 
 
-def scan_fits(source: Source, first: bytes, extensions: bool, out: Collector) -> None:
+def scan_fits(
+    source: Source, first: bytes, extensions: bool, out: Collector, data_units: bool = True
+) -> None:
     """Collect the QC cards of the primary header, and with ``extensions`` of the extension
-    headers after it; ``first`` is the first block, already read from ``source``."""
+    headers after it; ``first`` is the first block, already read from ``source``. Without
+    ``data_units`` the headers follow each other directly (the form
+    :func:`~pytest_mucverify.blade.header_script.header_blocks` gives)."""
     hdu = 0
     while True:
         header, found_end, end_card = _read_fits_header(source, first if hdu == 0 else b"")
@@ -181,6 +204,8 @@ def scan_fits(source: Source, first: bytes, extensions: bool, out: Collector) ->
             )
             return
         text = _scan_fits_cards(header, hdu, out)
+        if hdu:
+            out.extension(hdu, extension_name("\n".join(_images(text, "EXTNAME"))))
         if not found_end:
             cards = -(-len(header) // CARD)
             out.note(hdu, f"truncated header: no END card (the bytes end after {cards} cards)")
@@ -191,6 +216,9 @@ def scan_fits(source: Source, first: bytes, extensions: bool, out: Collector) ->
             )
         if not extensions:
             return
+        if not data_units:
+            hdu += 1
+            continue
         size = _data_size(text, primary=hdu == 0)
         if isinstance(size, str):
             out.note(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .qc1cards import CARD, QC1_PREFIX, Collector, decode_ascii
+from .qc1cards import CARD, QC1_PREFIX, Collector, decode_ascii, extension_name
 
 _TEXT_END_RE = re.compile(rb"\nEND[ \t\r\x0b\x0c]*$", re.MULTILINE)
 """The END line of a ``.hdr`` header, with the newline before it (astropy's test is
@@ -49,6 +49,8 @@ def scan_text(data: bytes, extensions: bool, out: Collector) -> None:
         if not text.startswith(expected):
             out.note(hdu, f"the header's first line is not {expected}")
         _text_cards(text, hdu, out)
+        if hdu:
+            out.extension(hdu, extension_name(text))
         if end is None:
             out.note(hdu, "truncated header: no END card (no END line before the text ends)")
             return

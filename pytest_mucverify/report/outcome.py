@@ -86,6 +86,7 @@ def make_row(
         required=phase_required,
         figures=figures,
         examined=examined,
+        measures=dict(record.measures) if record is not None else {},
     )
 
 

@@ -49,6 +49,8 @@ class ResultRow:
     or "expired" (it covers nothing and the row keeps its status); see report/waivers.py."""
     examined: dict[str, int] = field(default_factory=dict)
     """what the check looked at, as counts ("ABs": 12, "paths": 340); every passed row has some."""
+    measures: dict[str, float] = field(default_factory=dict)
+    """what the check measured (``"QC.BIAS max |rel|": 3e-9``); drawn over the nights."""
     figures: list[dict[str, str]] = field(default_factory=list)
     """inline figures (QC1 plots): ``{"title", "mime": "image/svg+xml"|"image/png", "data"}``,
     data base64-encoded; the certification report embeds them as data: URIs."""

@@ -34,6 +34,7 @@ from .rows import (
     examined_text,
     verdict,
 )
+from .trend import trend_figure
 
 SCHEMA_VERSION = 1
 """Bumped only when a field is removed, renamed or changes meaning; new optional fields are
@@ -153,6 +154,7 @@ def _group(check: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "quiet": [{**r, "label": history.row_label(r)} for r in quiet],
         "quiet_message": messages.pop() if len(messages) == 1 else "",
         "figures": sum(len(r.get("figures") or []) for r in rows),
+        "trend": trend_figure(check, rows),
         "examined": examined_text(_added_up(r.get("examined") or {} for r in rows)),
     }
 
