@@ -14,7 +14,7 @@ from astropy.io.fits.verify import VerifyWarning
 
 from .faults import Fault, _edit, _muc_disk, _old_disk
 from .fitsfile import BLOCK
-from .world import TRANSITION
+from .world import COMMISSIONING, TRANSITION
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -26,10 +26,16 @@ def _first_product(
     dest: Path, account: str, raw_type: str = "BIAS", pattern: str = "r.*_0000.fits"
 ) -> Path:
     """The muc's (first) product of the AB of ``raw_type`` of the latest night both blades
-    processed (still in DFS_PRODUCT)."""
+    processed (still in DFS_PRODUCT), the commissioning night aside: its ABs are the
+    commissioning check's evidence too."""
     folder = _muc_disk(dest, account) / "product" / raw_type
     old = _old_disk(dest, account) / "product" / raw_type
-    found = sorted(p for p in folder.glob(f"*/{pattern}") if (old / p.parent.name).is_dir())
+    commissioning = str(COMMISSIONING)
+    found = sorted(
+        p
+        for p in folder.glob(f"*/{pattern}")
+        if (old / p.parent.name).is_dir() and p.parent.name != commissioning
+    )
     if not found:
         raise RuntimeError(f"no {raw_type} product on the muc to break")
     return found[-1]

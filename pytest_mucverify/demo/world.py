@@ -13,6 +13,7 @@ MUC_DISK = "/fujisan3"
 OLD_DISK = "/diska"
 CONDOR_SLOTS = 8
 TRANSITION = dt.date(2013, 2, 21)
+COMMISSIONING = TRANSITION + dt.timedelta(days=2)
 DEFAULT_NIGHTS = 8
 MIN_NIGHTS_FROM_TRANSITION = 4
 """the transition night, the one after it, the commissioning night and the switch night: the
@@ -223,7 +224,7 @@ class Calendar:
         after = max(MIN_NIGHTS_FROM_TRANSITION, options.nights - options.nights // 2)
         first = TRANSITION - dt.timedelta(days=before)
         span = tuple(first + dt.timedelta(days=i) for i in range(before + after))
-        commissioning = TRANSITION + dt.timedelta(days=2)
+        commissioning = COMMISSIONING
         switch = commissioning + dt.timedelta(days=1)
         today = options.today or cls.typical_today(options.phase, span, commissioning)
         if not span[0] < today <= span[-1] + dt.timedelta(days=1):
