@@ -109,7 +109,20 @@ def _qcrc_display(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(dest / "home" / account / ".qcrc", lambda t: "export DISPLAY=:4\n" + t)
 
 
+def _muc_crontab_empty(dest: Path, account: str, options: DemoOptions) -> None:
+    """The muc's crontab was wiped (crontab -r): nothing runs there, which must never read as
+    nothing to check."""
+    (dest / "hosts" / MUC / "crontabs" / account).write_text("")
+
+
 CRON_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "muc-crontab-empty",
+        "cron.commands",
+        "the account's crontab on the muc is empty",
+        _muc_crontab_empty,
+        also=("cron.calchecker", "cron.autodaily", "cron.display"),
+    ),
     Fault(
         "autodaily-cron-with-D",
         "cron.autodaily",

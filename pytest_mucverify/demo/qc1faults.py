@@ -14,7 +14,7 @@ from astropy.io.fits.verify import VerifyWarning
 
 from .faults import Fault, _edit, _muc_disk, _old_disk
 from .fitsfile import BLOCK
-from .world import COMMISSIONING, TRANSITION
+from .world import COMMISSIONING, TRANSITION, Calendar
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -212,7 +212,24 @@ def _products_deleted(dest: Path, account: str, options: DemoOptions) -> None:
         shutil.rmtree(folder)
 
 
+def _own_night_products_lost(dest: Path, account: str, options: DemoOptions) -> None:
+    """The products of the switch night, which only the muc processes, are gone from the muc:
+    there is no old blade to compare with, and the night must still not pass."""
+    switch = str(Calendar.for_options(options).switch)
+    folders = list((_muc_disk(dest, account) / "product").glob(f"*/{switch}"))
+    if not folders:
+        raise RuntimeError(f"the muc has no product of {switch}")
+    for folder in folders:
+        shutil.rmtree(folder)
+
+
 QC1_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "muc-own-night-products-lost",
+        "qc1.coverage",
+        "after the switch the muc's own night has ABs run successfully but no products",
+        _own_night_products_lost,
+    ),
     Fault(
         "muc-products-deleted",
         "qc1.values",
