@@ -129,6 +129,18 @@ def _disk_on_old_prefix(dest: Path, account: str, options: DemoOptions) -> None:
     link.symlink_to(os.path.relpath(moved, link.parent))
 
 
+def _night_on_old_prefix(dest: Path, account: str, options: DemoOptions) -> None:
+    """One raw night folder of the muc lies on a /diska copy, reached through a link: the data
+    root itself still resolves to the muc's own disk."""
+    muc_root = dest / "hosts" / MUC
+    raw = _muc_disk(dest, account) / "raw"
+    night = sorted(p for p in raw.iterdir() if p.is_dir())[-1]
+    moved = muc_root / OLD_DISK.strip("/") / "data" / account / "raw" / night.name
+    moved.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(night), str(moved))
+    night.symlink_to(os.path.relpath(moved, night.parent))
+
+
 def _rc_drop(variable: str) -> Callable[[Path, str, DemoOptions], None]:
     def apply(dest: Path, account: str, options: DemoOptions) -> None:
         for rc in _muc_rc_files(dest, account, options):
@@ -305,6 +317,13 @@ SETUP_FAULTS: tuple[Fault, ...] = (
         "disk.physical-path",
         "/data/giraffe on the muc resolves under /diska",
         _disk_on_old_prefix,
+    ),
+    Fault(
+        "raw-night-on-old-prefix",
+        "disk.physical-path",
+        "a raw night folder of the muc is a link onto a /diska copy",
+        _night_on_old_prefix,
+        also=("fits.stray",),  # its FITS files lie off the muc's own disk too
     ),
     Fault(
         "rc-variable-missing",

@@ -89,3 +89,17 @@ def test_the_data_disk_resolves_to_the_mucs_own_disk(account: AccountUnderTest) 
         posixpath.basename(physical) == account.name,
         f"{account.data_root} resolves to {physical}, which is not {account.name}'s disk",
     )
+    # a folder below the root can be a link too: product/, raw/<night> onto the old disk
+    links = [
+        entry
+        for entry in account.complete_listing(account.muc, account.data_root, max_depth=2).entries
+        if entry.kind == "l"
+    ]
+    examined("links below the data root", len(links))
+    elsewhere = []
+    for link in links:
+        path = f"{account.data_root}/{link.path}"
+        target = account.muc.resolve(path)
+        if not any(target == p or target.startswith(p + "/") for p in prefixes):
+            elsewhere.append(f"{path} -> {link.target}  resolves to {target}")
+    require_none(elsewhere, f"links below {account.data_root} that leave the muc's own disk")
