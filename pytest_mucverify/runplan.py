@@ -138,6 +138,13 @@ def make_plan(
                     f"--host={host}: {name} is placed on {account.muc}; use --host={account.muc}"
                 )
             chosen.append(account)
+    local_mucs = sorted({a.muc for a in chosen if site.hosts[a.muc].url.startswith("local://")})
+    if len(local_mucs) > 1:
+        raise UsageProblem(
+            f"the accounts chosen live on {', '.join(local_mucs)}, which the site reaches as"
+            " local://: a run checks the muc it runs on, so run it on each muc (--host=mucNN),"
+            " or give the other mucs ssh:// URLs for a central run"
+        )
     window = parse_dates(dates) if dates else None
     day = run_today(site, today)
     targets = tuple(

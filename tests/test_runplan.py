@@ -31,7 +31,9 @@ def test_all_means_every_account_of_the_host() -> None:
         "uves",
         "xshooter",
     ]
-    assert len(plan(["all"]).targets) == 25
+    # the fleet file places every muc as local://: a run checks the muc it runs on
+    with pytest.raises(UsageProblem, match="run it on each muc"):
+        plan(["all"])
 
 
 def test_the_ops_host_can_be_overridden() -> None:
@@ -56,3 +58,19 @@ def test_usage_problems_are_one_line(kwargs, message: str) -> None:
     with pytest.raises(UsageProblem) as raised:
         plan(**kwargs)
     assert message in str(raised.value)
+
+
+def test_a_run_over_two_local_mucs_is_refused(tmp_path: Path) -> None:
+    site_file = tmp_path / "site.toml"
+    site_file.write_text(
+        '[hosts.muc01]\nurl = "local://"\n[hosts.muc02]\nurl = "local://"\n'
+        '[hosts.dfo23]\nurl = "ssh://{account}@dfo23"\n'
+        '[accounts.giraffe]\nmuc = "muc02"\nops = "dfo23"\n'
+        '[accounts.kmos]\nmuc = "muc01"\nops = "dfo23"\n'
+    )
+    site = load_site(site_file)
+    with pytest.raises(UsageProblem, match="muc01, muc02, which the site reaches as local://"):
+        make_plan(site, ["all"], None, None, "operational", tmp_path)
+    assert [t.host for t in make_plan(site, ["all"], "muc02", None, "setup", tmp_path).targets] == [
+        "muc02"
+    ]

@@ -64,7 +64,12 @@ def compare_trees(
     digest command per blade for the files whose content matters. Shortfalls (with the muc
     path) and the number of files compared."""
     old = account.complete_listing(account.ops, old_dir).entries
-    new = account.listing(account.muc, new_dir).entries
+    # a folder missing on the muc leaves its files missing; one it cannot read is an error, not
+    # a list of files "missing on the muc"
+    if account.muc.exists(new_dir):
+        new = account.complete_listing(account.muc, new_dir).entries
+    else:
+        new = []
     candidates = digest_candidates(old, new, wanted, by_content)
     old_digests = new_digests = {}
     if candidates:
