@@ -23,6 +23,7 @@ def _demo_site(args: argparse.Namespace) -> int:
             phase=args.phase,
             faults=tuple(args.fault),
             today=args.today,
+            density=args.density,
         )
         site = build_demo_site(Path(args.dir), options)
     except (ValueError, KeyError, FileExistsError, PermissionError) as exc:
@@ -124,6 +125,13 @@ def build_parser() -> argparse.ArgumentParser:
         choices=PHASES,
         default="operational",
         help="the phase the accounts have reached (default: %(default)s)",
+    )
+    demo.add_argument(
+        "--density",
+        type=int,
+        default=1,
+        help="CALIB ABs of each raw type a night; a busy account has ~100 ABs a night"
+        " (default: %(default)s)",
     )
     demo.add_argument(
         "--today",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from astropy.io import fits
-from helpers import build_site
+from helpers import build_site, verify
 
 from pytest_mucverify.blade import Blade
 from pytest_mucverify.demo.cache import cached_demo_site
@@ -169,3 +169,17 @@ def test_the_command_line_builds_and_lists(tmp_path: Path) -> None:
     listing = mucverify("faults").stdout
     assert "muc-32bit" in listing and "host.64bit" in listing
     assert "host.cores" in mucverify("checks").stdout
+
+
+def test_a_dense_demo_holds_that_many_abs_a_night_and_is_ready(tmp_path: Path) -> None:
+    """--density: a busy account's nights (here 4 ABs of each raw type a night) certify as the
+    sparse ones do; names of raw files, ABs and certified products stay unique."""
+    site = build_site(tmp_path / "site", accounts=("giraffe",), density=4, nights=12)
+    ab_dir = tmp_path / "site/hosts/muc02/fujisan3/data/giraffe/AB"
+    per_night: dict[str, int] = {}
+    for ab in ab_dir.glob("*.ab"):
+        night = ab.name.split(".")[1][:10]
+        per_night[night] = per_night.get(night, 0) + 1
+    assert per_night and min(per_night.values()) >= 12
+    results = verify(site, "giraffe", tmp_path).results("giraffe")
+    assert results["verdict"] == "READY", results["verdict_reasons"]

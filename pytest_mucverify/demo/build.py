@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from ..dfos.layout import BY_VARIABLE, DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
@@ -28,7 +29,13 @@ from ..phases import reached
 from .faults import apply_fault
 from .home import IN_HOME, RENAMED, TOOL_VERSIONS, write_home
 from .hostroot import crontab_text, make_data_disk, seal_data_disk, write_commands, write_passwd
-from .nights import ab_list_text, write_calibration_memory, write_headers, write_processed_night
+from .nights import (
+    ab_list_text,
+    write_calibration_memory,
+    write_headers,
+    write_processed_night,
+    write_virtual_masters,
+)
 from .world import (
     CONDOR_SLOTS,
     INSTRUMENTS,
@@ -50,7 +57,9 @@ def build_demo_site(dest: Path, options: DemoOptions) -> Path:
         raise FileExistsError(f"{dest}: not empty; the demo site is built into a new folder")
     dest.mkdir(parents=True, exist_ok=True)
     calendar = Calendar.for_options(options)
-    accounts = [INSTRUMENTS[name] for name in sorted(options.accounts)]
+    accounts = [
+        replace(INSTRUMENTS[name], density=options.density) for name in sorted(options.accounts)
+    ]
     as_root = os.geteuid() == 0
     old_hosts = sorted({inst.ops for inst in accounts})
     for host in [MUC, *old_hosts]:
@@ -100,6 +109,8 @@ def _build_account(
     for night in on_muc:
         write_headers(muc_disk, inst, night)
         write_processed_night(muc_disk, inst, night, calendar.age(night, on_muc), calendar)
+    # after the switch the muc's own calChecker makes the virtual masters the next nights name
+    write_virtual_masters(muc_disk, inst, [n for n in on_muc if n not in on_old])
     (home / "monitor" / "list_data_dates").write_text("".join(f"{n}\n" for n in nights))
     (home / "monitor" / "DFO_STATUS").write_text("".join(f"{n} finishNight\n" for n in nights))
 

@@ -4,6 +4,7 @@ keywords, scores, logs, plots, lists and job files (DOMAIN.md §2-§4 convention
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,8 @@ class CalibAB:
     found no complete set: never run)."""
 
     def raw_name(self, n: int) -> str:
-        return f"{self.inst.file_prefix}.{self.night}T{14 + self.index:02d}:{5 + 7 * n:02d}:12.{123 + n}.fits"
+        hour, seconds = 14 + self.index % 10, 12 + self.index // 10  # unique below MAX_DENSITY
+        return f"{self.inst.file_prefix}.{self.night}T{hour:02d}:{5 + 7 * n:02d}:{seconds:02d}.{123 + n}.fits"
 
     @property
     def raw_names(self) -> list[str]:
@@ -75,8 +77,12 @@ class CalibAB:
         return [self.product_name(n) for n in range(self.raw_type.products)]
 
     def certified_name(self, n: int) -> str:
+        """``GI_MBIA_130112A_1x1.fits``; a dense night's further ABs of the raw type carry their
+        number after the letter (``A2``)."""
         letter = chr(ord("A") + n)
-        return f"{self.inst.code}_{self.raw_type.code}_{self.night:%y%m%d}{letter}_1x1.fits"
+        sequence = self.index // len(self.inst.raw_types)
+        number = str(sequence) if sequence else ""
+        return f"{self.inst.code}_{self.raw_type.code}_{self.night:%y%m%d}{letter}{number}_1x1.fits"
 
     @property
     def certified(self) -> str:
@@ -238,7 +244,8 @@ def _value_text(value: object) -> str:
 def abs_of_night(inst: Instrument, night: dt.date) -> list[CalibAB]:
     """The night's ABs: one per CALIB raw type, then the SCIENCE AB, a FAILED and an INCOMPLETE
     one where the instrument has them."""
-    found = [CalibAB(inst, night, raw_type, i) for i, raw_type in enumerate(inst.raw_types)]
+    calib = [raw_type for _ in range(inst.density) for raw_type in inst.raw_types]
+    found = [CalibAB(inst, night, raw_type, i) for i, raw_type in enumerate(calib)]
     if inst.science is not None:
         found.append(CalibAB(inst, night, inst.science, len(found)))
     if inst.failing:
@@ -348,11 +355,10 @@ def ab_list_text(inst: Instrument, night: dt.date, done: bool) -> str:
     return "".join(lines)
 
 
-def write_calibration_memory(disk: Path, inst: Instrument, nights: tuple[dt.date, ...]) -> None:
-    """calChecker's memory and the static calibrations."""
-    previous = nights[0] - dt.timedelta(days=1)
+def write_virtual_masters(disk: Path, inst: Instrument, nights: Iterable[dt.date]) -> None:
+    """calChecker's virtual masters of the nights (what the next night's ABs name as VIRTUAL)."""
     for raw_type in inst.raw_types:
-        for night in (previous, *nights):
+        for night in nights:
             name = f"{inst.code}_{raw_type.code}_{night:%y%m%d}A_1x1.hdr"
             text = hdr_text(
                 header([("ESO PRO CATG", raw_type.pro_catg, ""), ("ESO QC NCOMBINED", 3, "")])
@@ -360,6 +366,13 @@ def write_calibration_memory(disk: Path, inst: Instrument, nights: tuple[dt.date
             _write(disk / "calib" / "VCAL" / name, text)
             _write(disk / "calib" / "CALCHECK" / "VCAL" / name, text)
             _write(disk / "calib" / "CAL4CAL" / "VCAL" / name, text)
+
+
+def write_calibration_memory(disk: Path, inst: Instrument, nights: tuple[dt.date, ...]) -> None:
+    """calChecker's memory and the static calibrations."""
+    previous = nights[0] - dt.timedelta(days=1)
+    write_virtual_masters(disk, inst, (previous, *nights))
+    for raw_type in inst.raw_types:
         _write(
             disk / "tmp" / "CALCHECK" / "PREVIOUS" / f"{raw_type.name}.txt",
             f"{raw_type.name} {nights[-1]} OK\n",

@@ -15,6 +15,8 @@ CONDOR_SLOTS = 8
 TRANSITION = dt.date(2013, 2, 21)
 COMMISSIONING = TRANSITION + dt.timedelta(days=2)
 DEFAULT_NIGHTS = 8
+MAX_DENSITY = 400
+"""raw file names stay unique up to this many ABs of a raw type a night."""
 MIN_NIGHTS_FROM_TRANSITION = 4
 """the transition night, the one after it, the commissioning night and the switch night: the
 calendar holds at least these, however few nights are asked for."""
@@ -59,6 +61,9 @@ class Instrument:
     """a SCIENCE AB each night (createAB SCI)."""
     failing: bool = False
     """each night one AB fails and one is INCOMPLETE (on both blades alike)."""
+    density: int = 1
+    """CALIB ABs of each raw type a night (``demo-site --density``: a busy account has ~100 ABs
+    a night)."""
 
 
 def _bias(recipe: str, catg: str) -> RawType:
@@ -177,6 +182,8 @@ class DemoOptions:
     today: dt.date | None = None
     """the day the site is built as of: it holds the nights before it. Default: the day the
     phase is typically reached (see Calendar)."""
+    density: int = 1
+    """CALIB ABs of each raw type a night."""
 
     def __post_init__(self) -> None:
         unknown = [a for a in self.accounts if a not in INSTRUMENTS]
@@ -186,6 +193,8 @@ class DemoOptions:
             )
         if not self.accounts:
             raise ValueError("the demo needs at least one account")
+        if not 1 <= self.density <= MAX_DENSITY:
+            raise ValueError(f"the demo's density is 1 to {MAX_DENSITY} ABs of a raw type a night")
         if self.nights < 2:
             raise ValueError(
                 "the demo needs at least two nights: one before the transition date, and the"
