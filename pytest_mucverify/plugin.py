@@ -216,6 +216,37 @@ def probe_blades(plan: RunPlan) -> dict[str, str]:
     return hosts_down()
 
 
+SMALL_RUN_NIGHTS = 730
+"""account-nights below which ``-n auto`` runs in one process: xdist's workers each start, import
+and read on their own, and on the demo and a 60-night dense account they made the run slower
+(README, Performance)."""
+AUTO_KEY = pytest.StashKey[str]()
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` on a small verification run: one process, said in the header."""
+    if not config.getoption("account"):
+        return None
+    try:
+        plan = _load_plan(config)
+    except (UsageProblem, SiteError):
+        return None  # pytest_configure reports it as a usage error
+    nights = sum(len(target.nights) for target in plan.targets)
+    if nights >= SMALL_RUN_NIGHTS:
+        return None
+    config.stash[AUTO_KEY] = (
+        f"-n auto runs in one process: {nights} account-nights is below"
+        f" {SMALL_RUN_NIGHTS}, where xdist's start-up costs more than it saves"
+    )
+    return 0
+
+
+def pytest_report_header(config: pytest.Config) -> list[str] | None:
+    said = config.stash.get(AUTO_KEY, None)
+    return [f"mucverify: {said}"] if said else None
+
+
 def pytest_deselected(items: list[pytest.Item]) -> None:
     """Count the tests left out (-k, -m, --lf, --deselect): such a run is not a certification."""
     if items:

@@ -120,3 +120,12 @@ def test_pytest_html_shows_a_skipped_check_by_status_and_reason(site: Path, tmp_
     html = (tmp_path / "run.html").read_text()
     assert "not-applicable: giraffe is not a QC-cluster account" in html, done.stdout[-2000:]
     assert "Skipped: not-applicable" not in html
+
+
+def test_n_auto_runs_a_small_run_in_one_process_and_says_so(site: Path, tmp_path: Path) -> None:
+    done = run_from(
+        tmp_path, "--account=giraffe", f"--site={site}", "--reports-dir=reports", "-n", "auto"
+    )
+    assert done.returncode == 0, done.stdout[-2000:]
+    assert "mucverify: -n auto runs in one process" in done.stdout
+    assert "bringing up nodes" not in done.stdout and "[gw0]" not in done.stdout
