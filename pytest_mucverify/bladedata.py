@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from .blade import Blade, BladeError
 from .dfos.ab import AssociationBlock, parse_ab
@@ -64,12 +66,39 @@ class Product:
         return f"{catg}#{number}" if number else catg
 
 
+NIGHTS_KEPT = 4
+"""nights whose ABs and QC1 values a worker keeps: every check of a night reads them once, and
+memory stays that of a few nights, not of the year."""
+
+
+T = TypeVar("T")
+
+
+class NightCache(Generic[T]):
+    """What was read of the last few nights, the oldest dropped first."""
+
+    def __init__(self, size: int = NIGHTS_KEPT) -> None:
+        self.size = size
+        self._kept: OrderedDict[dt.date, T] = OrderedDict()
+
+    def get(self, night: dt.date, read: Callable[[dt.date], T]) -> T:
+        if night in self._kept:
+            self._kept.move_to_end(night)
+            return self._kept[night]
+        value = read(night)
+        self._kept[night] = value
+        while len(self._kept) > self.size:
+            self._kept.popitem(last=False)
+        return value
+
+
 class BladeData:
     def __init__(self, blade: Blade, directory: Callable[[str], str]) -> None:
         self.blade = blade
         self.directory = directory
-        self._abs: dict[dt.date, list[tuple[str, AssociationBlock]]] = {}
-        self._products: dict[dt.date, tuple[dict[ProductKey, Product], list[str]]] = {}
+        self._ab_files: NightCache[list[tuple[str, bytes, bool]]] = NightCache()
+        self._abs: NightCache[list[tuple[str, AssociationBlock, bool]]] = NightCache()
+        self._products: NightCache[tuple[dict[ProductKey, Product], list[str]]] = NightCache()
 
     def read(self, paths: list[str]) -> list[tuple[str, bytes]]:
         contents, problems = self.blade.read_many(paths)
@@ -117,26 +146,33 @@ class BladeData:
         self, night: dt.date, active_only: bool = False
     ) -> list[tuple[str, bytes]]:
         """Active ABs of the night (DFO_AB_DIR, by their DATE), and archived ones in
-        DFO_LOG_DIR/<night> unless active_only."""
-        found = [(path, data) for path, data, date in self.active_ab_files if date == str(night)]
-        if not active_only:
-            folder = f"{self.directory('DFO_LOG_DIR')}/{night}"
-            found += self.read(self.names(folder, lambda name: name.endswith(".ab")))
-        return found
+        DFO_LOG_DIR/<night> unless active_only; read once for the night's checks."""
+        found = self._ab_files.get(night, self._read_ab_files)
+        return [(path, data) for path, data, active in found if active or not active_only]
+
+    def _read_ab_files(self, night: dt.date) -> list[tuple[str, bytes, bool]]:
+        found = [
+            (path, data, True) for path, data, date in self.active_ab_files if date == str(night)
+        ]
+        folder = f"{self.directory('DFO_LOG_DIR')}/{night}"
+        archived = self.read(self.names(folder, lambda name: name.endswith(".ab")))
+        return found + [(path, data, False) for path, data in archived]
 
     def abs_of_night(
         self, night: dt.date, active_only: bool = False
     ) -> list[tuple[str, AssociationBlock]]:
+        """The night's ABs parsed, once for all its checks."""
+        parsed = self._abs.get(night, self._parse_abs)
+        return [(path, ab) for path, ab, active in parsed if active or not active_only]
+
+    def _parse_abs(self, night: dt.date) -> list[tuple[str, AssociationBlock, bool]]:
+        found = self._ab_files.get(night, self._read_ab_files)
         return [
-            (path, parse_ab(data, posixpath.basename(path)))
-            for path, data in self.ab_files_of_night(night, active_only)
+            (path, parse_ab(data, posixpath.basename(path)), active) for path, data, active in found
         ]
 
     def _abs_kept(self, night: dt.date) -> list[tuple[str, AssociationBlock]]:
-        """The night's ABs, read once and kept for the QC1 checks (which all ask for them)."""
-        if night not in self._abs:
-            self._abs[night] = self.abs_of_night(night)
-        return self._abs[night]
+        return self.abs_of_night(night)
 
     def ab_states(self, night: dt.date) -> dict[str, AbRecord]:
         """Every AB of the night (CALIB and SCIENCE, whatever its state), by AB name."""
@@ -150,9 +186,7 @@ class BladeData:
         DFS_PRODUCT/<RAW_TYPE>/<night> and, after moveProducts, DFO_CAL_DIR/<night> (``.hdr``
         after cleanup), sub-folders included, PAF files too; and what could not be read or
         placed. Read once per night and kept: only the QC1 values stay, not the headers."""
-        if night not in self._products:
-            self._products[night] = self._read_products(night)
-        products, problems = self._products[night]
+        products, problems = self._products.get(night, self._read_products)
         return products, list(problems)
 
     def _product_paths(self, night: dt.date, problems: list[str]) -> list[str]:
