@@ -19,7 +19,13 @@ from pathlib import Path
 import pytest
 from sshd import SshServer
 
-from pytest_mucverify.blade import Blade, BladeError, FileStat, HostUnreachable
+from pytest_mucverify.blade import (
+    Blade,
+    BladeError,
+    CommandTimedOut,
+    FileStat,
+    HostUnreachable,
+)
 from pytest_mucverify.blade.files import RemoteFiles
 from pytest_mucverify.site import Host
 
@@ -366,13 +372,14 @@ def test_dead_host_is_unreachable() -> None:
         dead.stat("/")
 
 
-def test_hanging_command_is_unreachable() -> None:
+def test_a_hanging_command_times_out_and_leaves_the_host_up() -> None:
     blade = Blade(Host(name="x", url="local://", timeout=1), getpass.getuser())
     started = time.monotonic()
-    with pytest.raises(HostUnreachable, match=r"did not answer within 1 s") as caught:
+    with pytest.raises(CommandTimedOut, match=r"did not answer within 1 s") as caught:
         blade.run("sleep", "5")
     assert time.monotonic() - started < 4
     assert str(caught.value) == "x: sleep did not answer within 1 s"
+    assert blade.answer("echo", "still here") == "still here"
 
 
 def test_list_names_agrees(pair: Pair) -> None:

@@ -25,6 +25,7 @@ __all__ = [
     "Blade",
     "BladeError",
     "CommandOutput",
+    "CommandTimedOut",
     "FileAccessError",
     "FileStat",
     "HostUnreachable",
@@ -73,7 +74,12 @@ class BladeError(Exception):
 
 
 class HostUnreachable(BladeError):
-    """The host did not answer (ssh failed, or a command outlived the host's timeout)."""
+    """The host did not answer: ssh failed, or the command never started there."""
+
+
+class CommandTimedOut(BladeError):
+    """A command outlived the host's timeout; the host itself answered (its ``timeout`` ended
+    the command), so it is not marked down: a hanging rc file is the rc file's fault."""
 
 
 _DOWN: dict[str, str] = {}
@@ -256,7 +262,7 @@ class Blade:
                 )
             out, err = unframed
         if status == TIMEOUT_EXIT or status == 128 + 9:
-            raise HostUnreachable(
+            raise CommandTimedOut(
                 f"{self.name}: {program} did not answer within {self.host.timeout:g} s"
             )
         return status, out, err
