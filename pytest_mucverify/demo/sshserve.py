@@ -145,6 +145,18 @@ def old_blades(site_dir: Path) -> dict[str, tuple[str, ...]]:
     return {host: tuple(names) for host, names in blades.items()}
 
 
+def host_mounts(site_dir: Path, host: str) -> dict[str, Path]:
+    """The blade's mount table in the demo site (``/home`` -> the shared home, or the stale
+    copy a fault gives it), folders resolved against the site folder."""
+    data = tomllib.loads((site_dir / "site.toml").read_text("utf-8"))
+    spec = data.get("hosts", {}).get(host, {})
+    mounts = {str(k): (site_dir / str(v)).resolve() for k, v in spec.get("mounts", {}).items()}
+    for logical in mounts:
+        if logical.count("/") != 1 or logical == "/":
+            raise ServeError(f"{host}: mount {logical}: only top-level folders can be served")
+    return mounts
+
+
 def ensure_account(account: str, home: Path) -> None:
     """A unix account with the demo's uid (useradd when missing) that owns its demo home."""
     uid = INSTRUMENTS[account].uid
@@ -232,16 +244,23 @@ def _sshd_config(
 
 
 def _namespace_script(
-    site_dir: Path, host: str, folder: Path, config: Path, noisy_bashrc: bool
+    site_dir: Path,
+    host: str,
+    folder: Path,
+    config: Path,
+    mounts: Mapping[str, Path],
+    noisy_bashrc: bool,
 ) -> str:
     """The shell script that assembles the blade's root in its namespace and execs sshd."""
     host_root = (site_dir / "hosts" / host).resolve()
-    home = (site_dir / "home").resolve()
     staging = folder / "root"
     q = shlex.quote
     s = q(str(staging))
     disks = sorted(p.name for p in host_root.iterdir() if p.name not in NOT_MOUNTED_FROM_HOST_ROOT)
-    replaced = {"home", *disks, HOST_MOUNT.strip("/"), SSHD_FILES.strip("/")}
+    sources = {name: host_root / name for name in disks}
+    sources.update({logical.strip("/"): source for logical, source in mounts.items()})
+    sources[HOST_MOUNT.strip("/")] = host_root
+    replaced = {*sources, SSHD_FILES.strip("/")}
     lines = ["set -eu", f"mount -t tmpfs -o mode=755 mucverify-{host} {s}"]
     for entry in sorted(os.listdir("/")):
         source = Path("/") / entry
@@ -254,8 +273,7 @@ def _namespace_script(
             lines.append(f"mkdir {target} && mount --rbind {q(str(source))} {target}")
         elif source.exists():
             lines.append(f": > {target} && mount --bind {q(str(source))} {target}")
-    for name in [*disks, "home", HOST_MOUNT.strip("/")]:
-        source = {"home": home, HOST_MOUNT.strip("/"): host_root}.get(name, host_root / name)
+    for name, source in sorted(sources.items()):
         lines.append(f"mkdir {q(f'{staging}/{name}')}")
         lines.append(f"mount --rbind {q(str(source))} {q(f'{staging}/{name}')}")
     files = f"{staging}{SSHD_FILES}"
@@ -289,9 +307,11 @@ def serve_blade(
     login_shell: str | None = None,
     noisy_bashrc: bool = False,
     extra_config: Sequence[str] = (),
+    label: str = "",
 ) -> ServedBlade:
     """Start sshd for one old blade of the demo site in DIR; returns once ``ssh ... true``
-    works. The PID goes to ``DIR/ssh/<host>/sshd.pid``."""
+    works. The PID goes to ``DIR/ssh/<host>/sshd.pid`` (``<host>-<label>`` with a label, so
+    that differently configured servers of one blade can run side by side)."""
     require_root()
     site_dir = site_dir.resolve()
     accounts = old_blades(site_dir).get(host)
@@ -301,11 +321,12 @@ def serve_blade(
     if not address.startswith("127."):
         raise ServeError(f"{address}: a demo blade listens on loopback addresses only")
     port = port or free_port(address)
-    folder = site_dir / "ssh" / host
+    folder = site_dir / "ssh" / (f"{host}-{label}" if label else host)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "root").mkdir(exist_ok=True)
+    mounts = host_mounts(site_dir, host)
     for account in accounts:
-        ensure_account(account, site_dir / "home" / account)
+        ensure_account(account, mounts.get("/home", site_dir / "home") / account)
     _keygen(folder / "host_key")
     _keygen(folder / "client_key")
     (folder / "authorized_keys").write_bytes((folder / "client_key.pub").read_bytes())
@@ -314,7 +335,7 @@ def serve_blade(
         raise ServeError(f"{login_shell}: no such login shell here")
     config = _sshd_config(folder, address, port, accounts, extra_config)
     script = folder / "namespace.sh"
-    script.write_text(_namespace_script(site_dir, host, folder, config, noisy_bashrc))
+    script.write_text(_namespace_script(site_dir, host, folder, config, mounts, noisy_bashrc))
     Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
     log_path = folder / "sshd.log"
     with open(log_path, "wb") as log:
@@ -446,12 +467,13 @@ def serve_site(
     *,
     port: int | None = None,
     timeout: float | None = None,
-    site_name: str = "site-ssh.toml",
     login_shell: str | None = None,
     noisy_bashrc: bool = False,
     extra_config: Sequence[str] = (),
+    label: str = "",
 ) -> tuple[Path, dict[str, ServedBlade]]:
-    """Serve the old blades (all, or those named) and write the site file that reaches them."""
+    """Serve the old blades (all, or those named) and write the site file that reaches them:
+    ``DIR/site-ssh.toml``, or ``DIR/site-ssh-<label>.toml`` with a label."""
     site_dir = site_dir.resolve()
     require_root()
     names = list(hosts or old_blades(site_dir))
@@ -465,12 +487,13 @@ def serve_site(
                 login_shell=login_shell,
                 noisy_bashrc=noisy_bashrc,
                 extra_config=extra_config,
+                label=label,
             )
     except BaseException:
         for blade in served.values():
             stop_blade(blade)
         raise
-    site = site_dir / site_name
+    site = site_dir / (f"site-ssh-{label}.toml" if label else "site-ssh.toml")
     site.write_text(ssh_site_text(site_dir, served, timeout))
     return site, served
 
@@ -498,20 +521,20 @@ def served_site(
     hosts: Sequence[str] | None = None,
     *,
     timeout: float | None = None,
-    site_name: str = "site-ssh.toml",
     login_shell: str | None = None,
     noisy_bashrc: bool = False,
     extra_config: Sequence[str] = (),
+    label: str = "",
 ) -> Iterator[tuple[Path, dict[str, ServedBlade]]]:
     """Serve the blades while the block runs; stopped by PID however it ends."""
     site, served = serve_site(
         site_dir,
         hosts,
         timeout=timeout,
-        site_name=site_name,
         login_shell=login_shell,
         noisy_bashrc=noisy_bashrc,
         extra_config=extra_config,
+        label=label,
     )
     try:
         yield site, served
