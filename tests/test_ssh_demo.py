@@ -226,3 +226,20 @@ def test_faults_of_every_family_fail_the_same_checks_over_ssh(
     assert set(FAULT_CHECKS) <= failing, local.statuses(ACCOUNT)
     assert over_ssh.statuses(ACCOUNT) == local.statuses(ACCOUNT)
     assert_same_run(over_ssh, local)
+
+
+def test_every_old_blade_of_the_default_demo_served_at_once(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    folder = tmp_path_factory.mktemp("ssh-all")
+    site = build_site(folder / "site")
+    with served_site(site.parent) as (ssh_site, served):
+        assert {b.host: b.address for b in served.values()} == {
+            "dfo22": "127.0.0.22",
+            "dfo23": "127.0.0.23",
+            "qc03": "127.0.0.103",
+        }
+        over_ssh = verify(ssh_site, "all", folder / "ssh", workers=2)
+    for account in ("giraffe", "uves", "xshooter"):
+        results = over_ssh.results(account)
+        assert results["verdict"] == "READY", (account, results["verdict_reasons"])
