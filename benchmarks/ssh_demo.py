@@ -4,9 +4,11 @@ Builds the demo site (giraffe), serves its old blade dfo23 over ssh on 127.0.0.2
 (``mucverify demo-serve``; needs root), and runs the verification suites against ``site.toml``
 (every blade a local folder) and ``site-ssh.toml`` (dfo23 over ssh) in turn, from the same
 process tree, interleaved; prints the median wall time of each and their ratio. Both runs must
-give the same verdict.
+give the same verdict. With ``--rtt-ms 100`` a third series reaches the blade through
+``delay_proxy.py`` (a ProxyCommand that holds every chunk half the round trip each way, named by
+the site's ``ssh_config``), for the ratio at a WAN-like round trip.
 
-Run (as root): python benchmarks/ssh_demo.py [--nights 8] [--workers 2] [--repeat 3]
+Run (as root): python benchmarks/ssh_demo.py [--nights 8] [--workers 2] [--repeat 3] [--rtt-ms 100]
 """
 
 from __future__ import annotations
@@ -53,11 +55,25 @@ def run_suite(site: Path, reports: Path, workers: int) -> tuple[float, str]:
     return seconds, str(results["verdict"])
 
 
+def with_round_trip(ssh_site: Path, host: str, rtt_ms: float) -> Path:
+    """A copy of the ssh site whose blade is reached through the delaying proxy."""
+    config = ssh_site.parent / f"ssh_config-rtt{rtt_ms:g}"
+    proxy = Path(__file__).resolve().parent / "delay_proxy.py"
+    config.write_text(f"Host *\n  ProxyCommand {sys.executable} {proxy} %h %p {rtt_ms:g}\n")
+    text = ssh_site.read_text().replace(
+        f"[hosts.{host}]\n", f'[hosts.{host}]\nssh_config = "{config}"\n', 1
+    )
+    delayed = ssh_site.parent / f"site-ssh-rtt{rtt_ms:g}.toml"
+    delayed.write_text(text)
+    return delayed
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nights", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rtt-ms", type=float, help="also run over a delayed connection")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="mucverify-ssh-bench-") as tmp:
         folder = Path(tmp)
@@ -68,12 +84,15 @@ def main() -> int:
             with served_site(site.parent, ["dfo23"]) as (ssh_site, served):
                 blade = served["dfo23"]
                 print(f"dfo23 served on {blade.address}:{blade.port} (sshd pid {blade.pid})")
-                times: dict[str, list[float]] = {"local": [], "ssh": []}
+                series = {"local": site, "ssh": ssh_site}
+                if args.rtt_ms:
+                    series["ssh+rtt"] = with_round_trip(ssh_site, "dfo23", args.rtt_ms)
+                times: dict[str, list[float]] = {kind: [] for kind in series}
                 for attempt in range(args.repeat):
-                    for kind, site_file in (("local", site), ("ssh", ssh_site)):
+                    for kind, site_file in series.items():
                         reports = folder / f"reports-{kind}-{attempt}"
                         seconds, verdict = run_suite(site_file, reports, args.workers)
-                        print(f"  {kind:5} run {attempt + 1}: {seconds:6.2f} s  {verdict}")
+                        print(f"  {kind:7} run {attempt + 1}: {seconds:6.2f} s  {verdict}")
                         if verdict != "READY":
                             print(f"{kind} run gave {verdict}", file=sys.stderr)
                             return 1
@@ -86,6 +105,9 @@ def main() -> int:
         f"median of {args.repeat}, -n {args.workers}, {args.nights} nights: local {local:.2f} s,"
         f" old blade over ssh {over_ssh:.2f} s, ratio {over_ssh / local:.2f}"
     )
+    if args.rtt_ms:
+        delayed = statistics.median(times["ssh+rtt"])
+        print(f"  at a {args.rtt_ms:g} ms round trip: {delayed:.2f} s, ratio {delayed / local:.2f}")
     return 0
 
 
