@@ -283,7 +283,7 @@ def _namespace_script(
         f"chmod 644 {q(files)}/authorized_keys {q(files)}/passwd",
         f"mount --bind {q(files)}/passwd {s}/etc/passwd",
     ]
-    if noisy_bashrc and Path("/etc/bash.bashrc").is_file():
+    if noisy_bashrc:
         # bash run by sshd reads the system bashrc (and ~/.bashrc): noise for this blade only
         (folder / "bash.bashrc").write_text(NOISE_BASHRC)
         lines += [
@@ -331,6 +331,8 @@ def serve_blade(
     _keygen(folder / "client_key")
     (folder / "authorized_keys").write_bytes((folder / "client_key.pub").read_bytes())
     (folder / "passwd").write_text(_passwd(accounts, login_shell))
+    if noisy_bashrc and not Path("/etc/bash.bashrc").is_file():
+        raise ServeError("no /etc/bash.bashrc here to make the login shell noisy")
     if login_shell and not Path(login_shell).is_file():
         raise ServeError(f"{login_shell}: no such login shell here")
     config = _sshd_config(folder, address, port, accounts, extra_config)
