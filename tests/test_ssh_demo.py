@@ -20,13 +20,16 @@ from typing import Any
 import pytest
 from helpers import Verification, build_site, verify
 
+from pytest_mucverify.cli import main
 from pytest_mucverify.demo.sshserve import (
     NotRoot,
     ServedBlade,
     ServeError,
     require_root,
     served_site,
+    stop_site,
 )
+from pytest_mucverify.demo.world import INSTRUMENTS
 
 ACCOUNT = "giraffe"
 OLD_BLADE = "dfo23"
@@ -128,7 +131,7 @@ def test_the_served_blade_answers_as_dfo23_at_the_real_paths(
     assert probe.stdout.split("\n")[:6] == [
         "dfo23",
         "i686",
-        "2101",
+        str(INSTRUMENTS[ACCOUNT].uid),
         "/home/giraffe",
         "/diska/data/giraffe",
         "# crontab of giraffe@dfo23",
@@ -259,18 +262,26 @@ def test_faults_of_every_family_fail_the_same_checks_over_ssh(
     assert_same_run(over_ssh, local)
 
 
-def test_every_old_blade_of_the_default_demo_served_at_once(
-    tmp_path_factory: pytest.TempPathFactory,
+def test_every_old_blade_of_the_default_demo_served_and_stopped_by_the_command(
+    tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder = tmp_path_factory.mktemp("ssh-all")
-    site = build_site(folder / "site")
-    with served_site(site.parent) as (ssh_site, served):
-        assert {b.host: b.address for b in served.values()} == {
-            "dfo22": "127.0.0.22",
-            "dfo23": "127.0.0.23",
-            "qc03": "127.0.0.103",
-        }
-        over_ssh = verify(ssh_site, "all", folder / "ssh", workers=2)
+    site_dir = build_site(folder / "site").parent
+    try:
+        assert main(["demo-serve", str(site_dir)]) == 0
+        said = capsys.readouterr().out
+        pids = {p.parent.name: int(p.read_text()) for p in site_dir.glob("ssh/*/sshd.pid")}
+        assert sorted(pids) == ["dfo22", "dfo23", "qc03"]
+        for host, address in (("dfo22", "22"), ("dfo23", "23"), ("qc03", "103")):
+            assert f"{host}: sshd pid {pids[host]} on 127.0.0.{address}:" in said
+        over_ssh = verify(site_dir / "site-ssh.toml", "all", folder / "ssh", workers=2)
+        assert main(["demo-serve", str(site_dir), "--stop"]) == 0
+        assert not list(site_dir.glob("ssh/*/sshd.pid"))
+        for pid in pids.values():
+            state = Path(f"/proc/{pid}/stat")
+            assert not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    finally:
+        stop_site(site_dir)
     for account in ("giraffe", "uves", "xshooter"):
         results = over_ssh.results(account)
         assert results["verdict"] == "READY", (account, results["verdict_reasons"])
