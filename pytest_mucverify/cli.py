@@ -33,6 +33,35 @@ def _demo_site(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_serve(args: argparse.Namespace) -> int:
+    from .demo.sshserve import NotRoot, ServeError, serve_site, stop_site
+
+    site_dir = Path(args.dir)
+    if args.stop:
+        stopped = stop_site(site_dir)
+        print(f"stopped: {', '.join(stopped) or 'nothing was served'}")
+        return 0
+    if not (site_dir / "site.toml").is_file():
+        print(
+            f"mucverify demo-serve: {site_dir}: no demo site here (no site.toml)", file=sys.stderr
+        )
+        return 2
+    try:
+        site, served = serve_site(
+            site_dir,
+            [h for h in args.hosts.split(",") if h] if args.hosts else None,
+            timeout=args.timeout,
+            login_shell=args.login_shell,
+        )
+    except (NotRoot, ServeError, OSError) as exc:
+        print(f"mucverify demo-serve: {exc}", file=sys.stderr)
+        return 2
+    for blade in served.values():
+        print(f"{blade.host}: sshd pid {blade.pid} on {blade.address}:{blade.port}")
+    print(site)
+    return 0
+
+
 def _day(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -144,6 +173,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--fault", action="append", default=[], metavar="ID", help="inject a catalogued fault"
     )
     demo.set_defaults(run=_demo_site)
+    serve = commands.add_parser(
+        "demo-serve",
+        help="serve a built demo site's old blades over ssh on loopback (root only)",
+        description="Serve each old blade of the demo site in DIR as a real ssh host: its own"
+        " mount namespace with the blade's disks at the real paths, the shared home, its"
+        " commands first on PATH, a unix account with key login, sshd on 127.0.0.N only."
+        " Writes DIR/site-ssh.toml and DIR/ssh/<blade>/sshd.pid; --stop stops them by PID.",
+    )
+    serve.add_argument("dir", metavar="DIR", help="a folder built by mucverify demo-site")
+    serve.add_argument("--hosts", help="comma-separated old blades (default: every one)")
+    serve.add_argument("--timeout", type=float, help="the served blades' timeout in site-ssh.toml")
+    serve.add_argument("--login-shell", help="the accounts' login shell there (e.g. /bin/tcsh)")
+    serve.add_argument("--stop", action="store_true", help="stop the blades served from DIR")
+    serve.set_defaults(run=_demo_serve)
     checks = commands.add_parser("checks", help="the catalogue of checks")
     checks.add_argument(
         "--evidence", action="store_true", help="what each check must examine before it may pass"
