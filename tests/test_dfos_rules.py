@@ -116,3 +116,23 @@ def test_the_verdict_is_fail_closed(statuses: list[str], complete: bool, expecte
 
 def test_checks_the_phase_does_not_require_do_not_block() -> None:
     assert verdict([row("passed"), row("not-run", required=False)], True)[0] == "READY"
+
+
+def test_a_dbrc_password_with_a_hash_hides_no_host() -> None:
+    from pytest_mucverify.dfos.dbrc import hosts_named
+
+    text = (
+        "qc1 SYBASE qcdb u pw#x dfo23\nhot SYBASE h u pw DFO23\n# old: dfo22\nx y muc02 # dfo21\n"
+    )
+    assert [(h.line, h.host) for h in hosts_named(text)] == [
+        (1, "dfo23"),
+        (2, "dfo23"),
+        (4, "muc02"),
+    ]
+
+
+def test_short_and_compressed_fits_names_are_fits() -> None:
+    from pytest_mucverify.dfos.layout import is_fits
+
+    assert all(is_fits(n) for n in ("x.fit", "x.FTS", "x.fits.bz2", "x.fit.gz", "x.fits.Z"))
+    assert not any(is_fits(n) for n in ("x.fits.txt", "fits", "x.hdr"))

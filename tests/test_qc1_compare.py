@@ -187,16 +187,16 @@ def test_qc1_tool_prints_json_types(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_compare_tool_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    for side, median in (("old", 1.5), ("same", 1.5), ("new", 1.6)):
+    for side, median in (("old", 1.5), ("same", 1.5), ("new", 1.501)):
         (tmp_path / side / "BIAS").mkdir(parents=True)
         product(tmp_path / side / "BIAS" / "p.fits", MEDIAN=median)
     old, same, new = (str(tmp_path / side) for side in ("old", "same", "new"))
     assert compare_main([old, same]) == 0
     assert compare_main([old, new]) == 1
-    assert "BIAS/p.fits  QC.MEDIAN  old=1.5  new=1.6" in capsys.readouterr().out
-    assert compare_main([old, new, "--rtol", "0.1"]) == 0
+    assert "BIAS/p.fits  QC.MEDIAN  old=1.5  new=1.501" in capsys.readouterr().out
+    assert compare_main([old, new, "--rtol", "0.001"]) == 0
     tolerances = tmp_path / "tol.toml"
-    tolerances.write_text('"QC.MEDIAN" = {rtol = 0.1}\n')
+    tolerances.write_text('"QC.MEDIAN" = {rtol = 0.001}\n')
     assert compare_main([old, new, "--tolerances", str(tolerances)]) == 0
     assert compare_main([old, str(tmp_path / "missing")]) == 2
     assert compare_main([old]) == 2

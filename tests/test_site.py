@@ -183,6 +183,10 @@ def test_a_missing_site_file(tmp_path: Path) -> None:
             "hosts.muc02.condor_slots: must be a whole number from 0 to 1024",
         ),
         (MINIMAL + "[tolerances]\ndefault = {rtol = nan}\n", "tolerances.default.rtol"),
+        (
+            MINIMAL + "[tolerances]\ndefault = {rtol = 1.0}\n",
+            "tolerances.default.rtol: 1.0 is more than 0.01",
+        ),
         (MINIMAL + '[tolerances]\n"QC.*" = {atol = inf}\n', "tolerances.QC.*.atol"),
         (MINIMAL + '[tolerances]\n"QC.*" = {atol = -0.1}\n', "tolerances.QC.*.atol"),
     ],

@@ -11,7 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_BLADE = re.compile(r"(?<![A-Za-z0-9_-])(?P<name>(?:dfo|qc|muc)\d{2})(?![A-Za-z0-9_])")
+_BLADE = re.compile(
+    r"(?<![A-Za-z0-9_-])(?P<name>(?:dfo|qc|muc)\d{2})(?![A-Za-z0-9_])", re.IGNORECASE
+)
+_COMMENT = re.compile(r"(?:^|(?<=\s))#")
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,10 @@ class DbrcHost:
 def hosts_named(text: str) -> list[DbrcHost]:
     found = []
     for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0]
+        # a comment starts a line or a column: a '#' inside a password is part of it
+        line = _COMMENT.split(raw, 1)[0]
         for column in line.split():
-            found += [DbrcHost(number, m.group("name")) for m in _BLADE.finditer(column)]
+            found += [
+                DbrcHost(number, m.group("name").lower()) for m in _BLADE.finditer(column)
+            ]
     return found

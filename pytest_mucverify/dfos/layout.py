@@ -44,7 +44,17 @@ DATA_DIRECTORIES = tuple(d for d in STANDARD_DIRECTORIES if d.on_data_disk)
 BY_VARIABLE = {d.variable: d for d in STANDARD_DIRECTORIES}
 INCREMENTAL_VARIABLES = ("DFO_LOG_DIR", "DFO_LST_DIR", "DFO_PLT_DIR", "DFO_HDR_DIR")
 """the date directories that ``muc_migrate -I`` copies (2012-12 and all of 2013)."""
-FITS_SUFFIXES = (".fits", ".fits.gz", ".fits.z", ".fz")
+FITS_SUFFIXES = (
+    ".fits",
+    ".fits.gz",
+    ".fits.z",
+    ".fits.bz2",
+    ".fz",
+    ".fit",
+    ".fit.gz",
+    ".fts",
+)
+"""what a FITS file is called, in any case: the usual and the short suffixes, compressed too."""
 
 
 def is_fits(name: str) -> bool:

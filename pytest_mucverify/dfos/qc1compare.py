@@ -189,6 +189,10 @@ def largest_relative_by_family(
     return largest
 
 
+MAX_RTOL = 0.01
+"""the largest relative tolerance a site may set: 1 %."""
+
+
 def tolerances_from(table: Mapping[str, object], where: str) -> Tolerances:
     """``{"default" = {rtol, atol}, "QC.*.RON.*" = {rtol = 1e-5}}`` -> Tolerances; ValueError names
     the pattern and the problem."""
@@ -210,6 +214,11 @@ def tolerances_from(table: Mapping[str, object], where: str) -> Tolerances:
             ):
                 raise ValueError(
                     f"{where}.{pattern}.{key}: must be a number >= 0 and finite, not {value!r}"
+                )
+            if key == "rtol" and value > MAX_RTOL:
+                raise ValueError(
+                    f"{where}.{pattern}.rtol: {value!r} is more than {MAX_RTOL:g}: a recompiled"
+                    " pipeline agrees far closer, and such a tolerance would compare nothing"
                 )
             values[key] = float(value)
         tolerance = Tolerance(values.get("rtol", DEFAULT_RTOL), values.get("atol", DEFAULT_ATOL))
