@@ -852,3 +852,17 @@ def brute_force_days(g: Generated, start: datetime, end: datetime) -> list[datet
             out.append(when)
         day += timedelta(days=1)
     return out
+
+
+def test_fire_days_see_a_schedule_that_stops_later_in_the_year() -> None:
+    import datetime as dt
+
+    from pytest_mucverify.dfos.crontab import fire_days, parse_crontab
+
+    every, spring = parse_crontab("*/30 * * * * a\n*/30 * * 1-6 * b\n").entries
+    start = dt.datetime(2013, 2, 18)
+    assert len(fire_days(every, start)) == 366
+    first_half = [start.date() + dt.timedelta(days=n) for n in range(366)]
+    assert fire_days(spring, start) == {day for day in first_half if day.month <= 6}
+    never = parse_crontab("*/30 * 30 2 * c\n").entries[0]
+    assert fire_days(never, start) == set()

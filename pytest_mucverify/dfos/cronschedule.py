@@ -5,13 +5,14 @@ from croniter")."""
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 from croniter import CroniterBadDateError, croniter
 
 from .cronrecords import CronEntry
 
-__all__ = ["croniter_arguments", "fire_times", "same_schedule"]
+__all__ = ["croniter_arguments", "fire_days", "fire_times", "same_schedule"]
 
 
 def _field_expression(values: frozenset[int], low: int, high: int) -> str:
@@ -73,3 +74,13 @@ def same_schedule(a: CronEntry, b: CronEntry, start: datetime, days: int = 7) ->
         return a.reboot and b.reboot
     end = start + timedelta(days=days)
     return fire_times(a, start, end) == fire_times(b, start, end)
+
+
+def fire_days(entry: CronEntry, start: datetime, days: int = 366) -> set[date]:
+    """The days in ``[start, start + days)`` on which cron starts ``entry`` at least once: its day
+    and month fields over a year, at one step a day whatever its minutes."""
+    if entry.reboot or not entry.minutes or not entry.hours:
+        return set()
+    daily = replace(entry, minutes=frozenset({0}), hours=frozenset({0}))
+    first = datetime.combine(start.date(), datetime.min.time())
+    return {when.date() for when in fire_times(daily, first, first + timedelta(days=days))}

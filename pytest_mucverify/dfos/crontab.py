@@ -106,7 +106,7 @@ from .cronfields import MACROS, Reject
 from .cronjobs import DEFAULT_PATH, environment_for, program_of
 from .cronjobs import DEFAULT_SHELL as DEFAULT_SHELL
 from .cronrecords import CronEntry, CronEnv, CronError, Crontab
-from .cronschedule import croniter_arguments, fire_times, same_schedule
+from .cronschedule import croniter_arguments, fire_days, fire_times, same_schedule
 
 __all__ = [
     "DEFAULT_PATH",
@@ -117,6 +117,7 @@ __all__ = [
     "Crontab",
     "croniter_arguments",
     "environment_for",
+    "fire_days",
     "fire_times",
     "lint",
     "load_env",

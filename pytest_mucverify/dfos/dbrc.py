@@ -33,7 +33,5 @@ def hosts_named(text: str) -> list[DbrcHost]:
         # a comment starts a line or a column: a '#' inside a password is part of it
         line = _COMMENT.split(raw, 1)[0]
         for column in line.split():
-            found += [
-                DbrcHost(number, m.group("name").lower()) for m in _BLADE.finditer(column)
-            ]
+            found += [DbrcHost(number, m.group("name").lower()) for m in _BLADE.finditer(column)]
     return found

@@ -20,6 +20,7 @@ from pytest_mucverify.dfos.crontab import (
     CronEntry,
     Crontab,
     environment_for,
+    fire_days,
     fire_times,
     program_of,
     same_schedule,
@@ -161,7 +162,14 @@ def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> 
             )
             continue
         old_times, new_times = minutes_of_a_day(entry), minutes_of_a_day(twin)
-        if len(old_times) != len(new_times):
+        old_days, new_days = fire_days(entry, WEEK_START), fire_days(twin, WEEK_START)
+        if old_days != new_days:
+            problems.append(
+                f"calChecker {' '.join(options)}: runs on {len(new_days)} days of the year from"
+                f" {WEEK_START:%Y-%m-%d} on the muc ({twin.schedule}), on {len(old_days)} on"
+                f" the old blade ({entry.schedule})"
+            )
+        elif len(old_times) != len(new_times):
             problems.append(
                 f"calChecker {' '.join(options)}: {len(new_times)} runs a day on the muc,"
                 f" {len(old_times)} on the old blade"
