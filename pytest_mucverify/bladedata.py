@@ -171,14 +171,11 @@ class BladeData:
             (path, parse_ab(data, posixpath.basename(path)), active) for path, data, active in found
         ]
 
-    def _abs_kept(self, night: dt.date) -> list[tuple[str, AssociationBlock]]:
-        return self.abs_of_night(night)
-
     def ab_states(self, night: dt.date) -> dict[str, AbRecord]:
         """Every AB of the night (CALIB and SCIENCE, whatever its state), by AB name."""
         return {
             record.name: record
-            for record in (ab_record(path, ab) for path, ab in self._abs_kept(night))
+            for record in (ab_record(path, ab) for path, ab in self.abs_of_night(night))
         }
 
     def products_of_night(self, night: dt.date) -> tuple[dict[ProductKey, Product], list[str]]:
@@ -220,7 +217,7 @@ class BladeData:
         problems += [f"{self.blade.name}:{path}: {reason}" for path, reason in unreadable.items()]
         paf_texts, paf_problems = self.read_each(pafs)
         problems += paf_problems
-        index = AbIndex(self._abs_kept(night))
+        index = AbIndex(self.abs_of_night(night))
         found: dict[str, tuple[dict[str, Qc1Value], tuple[str, ...]]] = {}
         placed: list[tuple[str, str, str, tuple[int, str]]] = []
 

@@ -56,6 +56,17 @@ def test_dates_are_read_as_dates(tmp_path: Path) -> None:
     assert site.account("giraffe").commissioning_date == dt.date(2013, 2, 25)
 
 
+def assert_refused(tmp_path: Path, text: str, problem: str) -> None:
+    """The site file is refused in one line that names the file and says what is wrong."""
+    path = write(tmp_path, text)
+    with pytest.raises(SiteError) as raised:
+        load_site(path)
+    message = str(raised.value)
+    assert message.startswith(f"{path}: ")
+    assert problem in message
+    assert "\n" not in message
+
+
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
@@ -110,13 +121,7 @@ def test_dates_are_read_as_dates(tmp_path: Path) -> None:
     ],
 )
 def test_a_broken_site_file_says_where_and_what(tmp_path: Path, text: str, problem: str) -> None:
-    path = write(tmp_path, text)
-    with pytest.raises(SiteError) as raised:
-        load_site(path)
-    message = str(raised.value)
-    assert message.startswith(f"{path}: ")
-    assert problem in message
-    assert "\n" not in message
+    assert_refused(tmp_path, text, problem)
 
 
 def test_a_site_file_that_is_not_text(tmp_path: Path) -> None:
@@ -194,13 +199,7 @@ def test_a_missing_site_file(tmp_path: Path) -> None:
 def test_unknown_keys_and_insane_numbers_are_refused(
     tmp_path: Path, text: str, problem: str
 ) -> None:
-    path = write(tmp_path, text)
-    with pytest.raises(SiteError) as raised:
-        load_site(path)
-    message = str(raised.value)
-    assert message.startswith(f"{path}: ")
-    assert problem in message
-    assert "\n" not in message
+    assert_refused(tmp_path, text, problem)
 
 
 def test_sane_numbers_and_the_keys_being_added_are_accepted(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 from collections import defaultdict
+from collections.abc import Sized
 
 from pytest_mucverify import check, examined, note, require_none
 from pytest_mucverify.context import AccountUnderTest
@@ -23,13 +24,18 @@ def where_abs_of_night_lie(account: AccountUnderTest, night: dt.date) -> list[st
     ]
 
 
-@check("ab.clean-paths")
-def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night: dt.date) -> None:
-    ab_files = account.muc_data.ab_files_of_night(night)
-    if not ab_files:
+def some_abs_of_night(account: AccountUnderTest, night: dt.date, found: Sized) -> None:
+    """A night the muc processes has ABs on the muc; one it does not is not applicable."""
+    if not found:
         account.nothing_of_night_on_muc(
             night, f"no AB of {night}", where_abs_of_night_lie(account, night)
         )
+
+
+@check("ab.clean-paths")
+def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night: dt.date) -> None:
+    ab_files = account.muc_data.ab_files_of_night(night)
+    some_abs_of_night(account, night, ab_files)
     rules = account.ab_path_rules
     examined("ABs", len(ab_files))
     examined("path lines", sum(count_path_lines(data) for _, data in ab_files))
@@ -81,10 +87,7 @@ def test_every_file_an_active_ab_names_is_on_the_muc(
     account: AccountUnderTest, night: dt.date
 ) -> None:
     abs_of_night = account.muc_data.abs_of_night(night)
-    if not abs_of_night:
-        account.nothing_of_night_on_muc(
-            night, f"no AB of {night}", where_abs_of_night_lie(account, night)
-        )
+    some_abs_of_night(account, night, abs_of_night)
     examined("ABs of the night", len(abs_of_night))
     active = account.muc_data.abs_of_night(night, active_only=True)
     if not active:
@@ -126,10 +129,7 @@ def test_every_file_an_active_ab_names_is_on_the_muc(
 @check("ab.sof-consistent")
 def test_every_sof_frame_is_an_input_of_its_ab(account: AccountUnderTest, night: dt.date) -> None:
     abs_of_night = account.muc_data.abs_of_night(night)
-    if not abs_of_night:
-        account.nothing_of_night_on_muc(
-            night, f"no AB of {night}", where_abs_of_night_lie(account, night)
-        )
+    some_abs_of_night(account, night, abs_of_night)
     env = account.muc_env.variables
     examined("ABs", len(abs_of_night))
     examined("SOF frames", sum(len(ab.entries_of("SOF_CONTENT")) for _, ab in abs_of_night))
