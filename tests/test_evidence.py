@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -274,3 +275,21 @@ def test_results_of_another_site_are_not_signed_off(clean_run: Path, tmp_path: P
     )  # fmt: skip
     assert done.returncode == 1
     assert f"not of {other}" in done.stdout
+
+
+def test_the_signoff_of_the_demo_reads_the_demo_site_a_run_built(tmp_path: Path) -> None:
+    """`pytest --site=demo` then `mucverify signoff --site demo` in the same folder."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUCVERIFY_", "PYTEST_"))}
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--account=giraffe",
+         "--site=demo", "-q"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-2000:]
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest_mucverify.cli", "signoff", "--site", "demo"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, env=env,
+    )  # fmt: skip
+    assert "giraffe on muc02       READY" in done.stdout, done.stdout + done.stderr
+    assert "uves on muc02          INCOMPLETE : never run" in done.stdout
+    assert done.returncode == 1

@@ -493,8 +493,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--site",
-        metavar="PATH",
-        help="sign off every account this site file places (of --host only, when given); an"
+        metavar="PATH|demo",
+        help="sign off every account this site file ('demo': the demo site of this folder) places (of --host only, when given); an"
         " account without a current, complete, full-window run is not READY",
     )
     parser.add_argument("--host", metavar="mucNN", help="with --site: the accounts of this muc")
@@ -520,7 +520,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     site = None
     today = None
     try:
-        if args.site:
+        if args.site == "demo":  # the demo site a run here built, as pytest's --site=demo does
+            from ..demo.cache import cached_demo_site
+
+            site = load_site(cached_demo_site(Path.cwd() / ".mucverify-cache"))
+        elif args.site:
             path = Path(args.site)
             site = load_site(path / "site.toml" if path.is_dir() else path)
             if args.host and args.host not in site.hosts:
