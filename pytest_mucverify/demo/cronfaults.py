@@ -81,6 +81,31 @@ def _old_tool(dest: Path, account: str, options: DemoOptions) -> None:
     )
 
 
+def _second_version_line(dest: Path, account: str, options: DemoOptions) -> None:
+    """A block pasted from the old release further down: the shell keeps the last assignment."""
+    _edit(
+        dest / "home" / account / "bin" / "autoDaily",
+        lambda t: t.replace(
+            "\ncase ", '\n# kept from v2.0 for the old blades\nTOOL_VERSION="2.0"\ncase ', 1
+        ),
+    )
+
+
+def _shadowed_on_path(dest: Path, account: str, options: DemoOptions) -> None:
+    """An old copy of autoDaily in a folder the muc's rc puts before DFO_BIN_DIR on the PATH."""
+    home = dest / "home" / account
+    old_bin = home / "bin.v2.0"
+    old_bin.mkdir()
+    copy = old_bin / "autoDaily"
+    copy.write_text(
+        (home / "bin" / "autoDaily").read_text().replace('TOOL_VERSION="2.1"', 'TOOL_VERSION="2.0"')
+    )
+    copy.chmod(0o755)
+    switched = (home / ".dfosrc").read_bytes() == (home / ".dfosrc_muc").read_bytes()
+    for rc in (".dfosrc_muc", ".dfosrc") if switched else (".dfosrc_muc",):
+        _edit(home / rc, lambda t: t + "export PATH=$HOME/bin.v2.0:$PATH\n")
+
+
 def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
     """The switch never happened: .dfosrc is still the old blade's and there is no .dfosrc_old."""
     home = dest / "home" / account
@@ -268,6 +293,18 @@ CRON_FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "autodaily-v2.0", "commissioning.tool-versions", "autoDaily is v2.0 on the muc", _old_tool
+    ),
+    Fault(
+        "autodaily-two-version-lines",
+        "commissioning.tool-versions",
+        "autoDaily on the muc sets TOOL_VERSION to 2.1 and later to 2.0",
+        _second_version_line,
+    ),
+    Fault(
+        "autodaily-shadowed-on-path",
+        "commissioning.tool-versions",
+        "the muc's PATH finds an old autoDaily before DFO_BIN_DIR",
+        _shadowed_on_path,
     ),
     Fault(
         "dfosrc-not-switched",
