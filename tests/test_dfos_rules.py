@@ -21,6 +21,12 @@ PREFIXES = ("/fujisan3", "/diska")
         ("/bin:/diska/data/giraffe/bin", "physical prefix /diska"),
         ("dfo23.hq.eso.org", "names the old blade dfo23"),
         ("ssh giraffe@dfo23", "names the old blade dfo23"),
+        ("DFO23.hq.eso.org", "names the old blade dfo23"),
+        ("$DFO_CAL_DIR,/fujisan3/data/giraffe/gencal", "physical prefix /fujisan3"),
+        ("/data/../fujisan3/data/giraffe/gencal", "physical prefix /fujisan3"),
+        ("/data/giraffe/./../../diska/x", "physical prefix /diska"),
+        ("//fujisan3/data/giraffe", "physical prefix /fujisan3"),
+        ("file:///fujisan3/data/giraffe/plots", "physical prefix /fujisan3"),
     ],
 )
 def test_a_leak_is_found(value: str, reason: str) -> None:
@@ -29,7 +35,16 @@ def test_a_leak_is_found(value: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["/data/giraffe/raw", "/data/fujisan3x", "xdfo234", "/home/giraffe/diskarray"]
+    "value",
+    [
+        "/data/giraffe/raw",
+        "/data/fujisan3x",
+        "xdfo234",
+        "/home/giraffe/diskarray",
+        "/data/fujisan3/x",
+        "/a/b/../../..",
+        "~/fujisan3",
+    ],
 )
 def test_a_clean_value_is_not_a_leak(value: str) -> None:
     assert leaks({"X": value}, PREFIXES, {"dfo23"}) == []

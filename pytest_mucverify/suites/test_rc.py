@@ -8,6 +8,7 @@ from pytest_mucverify import check, examined, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.dbrc import hosts_named
 from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
+from pytest_mucverify.phases import reached
 
 
 @check("rc.muc-variables")
@@ -40,6 +41,26 @@ def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -
             for name in missing_variables(switched.variables)
         ),
         f"standard DFO variables {account.muc_rc} does not define itself",
+    )
+    base = account.environment(account.muc).variables
+    now = defined_by_rc(sourced.variables, base)
+    after_switch = defined_by_rc(switched.variables, base)
+    examined("rc variables compared with the switched view", len(now))
+    require_none(
+        [
+            *(
+                f"{name}={now[name]} on the muc now comes from the operational .dfosrc only:"
+                " it is gone once .dfosrc_muc becomes .dfosrc"
+                for name in sorted(set(now) - set(after_switch))
+            ),
+            *(
+                f"{name}={now.get(name, '(unset)')} on the muc now, {value} once .dfosrc_muc"
+                f" becomes .dfosrc: {account.muc_rc} keeps the operational value"
+                for name, value in sorted(after_switch.items())
+                if now.get(name) != value
+            ),
+        ],
+        f"the muc's environment is not what {account.muc_rc} gives it alone",
     )
 
 
@@ -106,13 +127,51 @@ def test_dbrc_is_readable_by_its_owner_only(account: AccountUnderTest) -> None:
     require(found.mode & 0o777 == 0o600, f".dbrc has mode {found.mode & 0o777:03o}, not 600")
 
 
+MUC_NAME = re.compile(r"(?<![A-Za-z0-9_])muc\d\d(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+def muc_values(defined: dict[str, str]) -> list[str]:
+    return [f"{name}={value}" for name, value in sorted(defined.items()) if MUC_NAME.search(value)]
+
+
 @check("rc.switched")
 def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
+    """Before the switch the old blade still runs autoDaily with ``.dfosrc``: it must stay the
+    old blade's. From the switch ``.dfosrc_old`` keeps the old blade's file, ``.dfosrc`` is the
+    muc one and ``.dfosrc_muc`` is gone or identical."""
     old_rc, rc, muc_rc = (
         account.home_file(name) for name in (".dfosrc_old", ".dfosrc", ".dfosrc_muc")
     )
+    if not reached(account.phase, "operational"):
+        examined("rc files", 2)
+        require(
+            not account.muc.exists(muc_rc)
+            or account.muc.read_bytes(muc_rc) != account.muc.read_bytes(rc),
+            f"{rc} is already a copy of {muc_rc} before the switch, and the old blade"
+            f" {account.ops.name} still runs with it",
+        )
+        before = account.environment(account.ops).variables
+        defined = defined_by_rc(account.environment(account.ops, rc).variables, before)
+        examined("rc variables", len(defined))
+        require_none(
+            muc_values(defined),
+            f"{rc} gives the old blade {account.ops.name} muc values before the switch",
+        )
+        return
     require(account.muc.exists(old_rc), f"{old_rc} does not exist: the old .dfosrc was not kept")
     examined("rc files", 2)
+    require(
+        account.muc.read_bytes(old_rc) != account.muc.read_bytes(rc),
+        f"{old_rc} is a copy of the switched {rc}, not the old blade's file",
+    )
+    kept = account.environment(account.ops, old_rc).variables
+    require_none(
+        [
+            *(f"{name} is not defined" for name in missing_variables(kept)),
+            *muc_values(defined_by_rc(kept, account.environment(account.ops).variables)),
+        ],
+        f"{old_rc} is not the old blade's environment",
+    )
     if account.muc.exists(muc_rc):
         same = account.muc.read_bytes(muc_rc) == account.muc.read_bytes(rc)
         require(same, f"{muc_rc} is neither gone nor identical to {rc}: {rc} is not the muc one")
