@@ -172,6 +172,22 @@ def _list_content_differs(dest: Path, account: str, options: DemoOptions) -> Non
     _same_size_other_content(sorted(first.iterdir())[0])
 
 
+def _score_flipped_in_place(dest: Path, account: str, options: DemoOptions) -> None:
+    """A migrated score file of the first night on the muc: one score 0 turned 1, same size and
+    the old modification time, as a copy that went wrong would keep them."""
+    logs = _muc_disk(dest, account) / "logs"
+    first = min(p for p in logs.iterdir() if p.name < str(TRANSITION))
+    score = sorted(first.glob("*.score"))[0]
+    before = score.stat()
+    lines = score.read_text().split("\n")
+    at = next(n for n, line in enumerate(lines) if line.endswith("\t0"))
+    lines[at] = lines[at][:-1] + "1"
+    score.write_text("\n".join(lines))
+    os.utime(score, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if score.stat().st_size != before.st_size:
+        raise RuntimeError(f"{score} changed size")
+
+
 def _truncated(dest: Path, account: str, options: DemoOptions) -> None:
     victim = _muc_disk(dest, account) / "gencal" / f"{INSTRUMENTS[account].code}_LINE_CATALOG.fits"
     victim.write_bytes(victim.read_bytes()[:1000])
@@ -380,6 +396,13 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "migration.full",
         "a data report on the muc has the old one's size but another content",
         _list_content_differs,
+        also=("migration.incremental",),
+    ),
+    Fault(
+        "score-flipped-same-size-time",
+        "migration.full",
+        "a migrated score file on the muc has one score flipped, same size, same time",
+        _score_flipped_in_place,
         also=("migration.incremental",),
     ),
     Fault(
