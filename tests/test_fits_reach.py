@@ -19,7 +19,7 @@ def local_blade() -> Blade:
     return Blade(Host(name="localhost", url="local://"), getpass.getuser())
 
 
-def disk_with_links(top: Path) -> tuple[Path, Path]:
+def disk_with_links(top: Path) -> Path:
     """A data disk whose date folder links off the disk, to a pool that loops onto itself, and
     to a folder on the disk; a dangling link named as FITS; a link named as FITS to a file."""
     disk, pool = top / "disk", top / "pool"
@@ -38,11 +38,11 @@ def disk_with_links(top: Path) -> tuple[Path, Path]:
     (night / "gone.fits").symlink_to("../../nowhere/gone.fits")
     (night / "copy.fits").symlink_to("../../frame")
     (disk / "frame").write_bytes(FITS)
-    return disk, pool
+    return disk
 
 
 def test_links_off_the_disk_are_followed_once_and_on_the_disk_not(tmp_path: Path) -> None:
-    disk, pool = disk_with_links(tmp_path)
+    disk = disk_with_links(tmp_path)
     errors: list[str] = []
     found = reachable_fits(
         local_blade(),

@@ -150,6 +150,14 @@ def _score_flipped_in_place(dest: Path, account: str, options: DemoOptions) -> N
         raise RuntimeError(f"{score} changed size")
 
 
+def _log_unreadable(dest: Path, account: str, options: DemoOptions) -> None:
+    """A migrated pipeline log on the muc, same size and time, that nobody may read (a copy made
+    by another user with a tight umask)."""
+    logs = _muc_disk(dest, account) / "logs"
+    first = min(p for p in logs.iterdir() if p.name < str(TRANSITION))
+    sorted(first.glob("*.log"))[0].chmod(0)
+
+
 def _truncated(dest: Path, account: str, options: DemoOptions) -> None:
     victim = _muc_disk(dest, account) / "gencal" / f"{INSTRUMENTS[account].code}_LINE_CATALOG.fits"
     victim.write_bytes(victim.read_bytes()[:1000])
@@ -330,6 +338,13 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "migration.full",
         "a migrated score file on the muc has one score flipped, same size, same time",
         _score_flipped_in_place,
+        also=("migration.incremental",),
+    ),
+    Fault(
+        "log-unreadable-on-muc",
+        "migration.full",
+        "a migrated pipeline log on the muc has mode 000: same size and time, but unreadable",
+        _log_unreadable,
         also=("migration.incremental",),
     ),
     Fault(

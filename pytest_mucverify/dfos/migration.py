@@ -85,13 +85,15 @@ def compare_files(
     not_older: bool = False,
     old_digests: Mapping[str, str] | None = None,
     new_digests: Mapping[str, str] | None = None,
+    reader: str | None = None,
 ) -> tuple[list[Shortfall], int]:
     """What of the old blade's wanted files and links is missing, different in size or content,
     or older on the muc; and how many were compared.
 
     A symbolic link on the old blade must be on the muc too (the tools follow it); a relative
     link must point to the same place. Digests (by relative path) decide for the files given in
-    both mappings."""
+    both mappings. A copy its mode bits forbid ``reader`` (the account) to read is no copy the
+    tools can use."""
     on_muc = {entry.path: entry for entry in new}
     old_digests = old_digests or {}
     new_digests = new_digests or {}
@@ -145,4 +147,19 @@ def compare_files(
             )
         elif not_older and copy.mtime_ns < entry.mtime_ns:
             shortfalls.append(Shortfall(entry.path, "older on the muc than on the old blade"))
+        elif reader is not None and not readable_by(copy, reader):
+            shortfalls.append(
+                Shortfall(
+                    entry.path,
+                    f"on the muc owned by {copy.owner}, mode {copy.mode:04o}: {reader} cannot read it",
+                )
+            )
     return shortfalls, compared
+
+
+def readable_by(entry: FileStat, user: str) -> bool:
+    """Whether the mode bits let user read the file: the owner's bit for its owner; the group's
+    or others' for anyone else (group membership is not known, so a group bit counts)."""
+    if entry.owner == user:
+        return bool(entry.mode & 0o400)
+    return bool(entry.mode & 0o044)

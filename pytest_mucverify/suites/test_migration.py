@@ -93,7 +93,13 @@ def compare_trees(
         new_digests = digests_of(account, account.muc, new_dir, names, candidates)
         examined("digests compared", len(candidates))
     shortfalls, compared = compare_files(
-        old, new, wanted, not_older=not_older, old_digests=old_digests, new_digests=new_digests
+        old,
+        new,
+        wanted,
+        not_older=not_older,
+        old_digests=old_digests,
+        new_digests=new_digests,
+        reader=account.name,
     )
     return [f"{new_dir}/{s}" for s in shortfalls], compared
 
