@@ -35,7 +35,8 @@ class AccountUnderTest:
         self._environments: dict[tuple[str, tuple[str, ...]], SourcedEnvironment | BladeError] = {}
         self._listings: dict[tuple[str, str, int | None], TreeListing] = {}
         self._digests: dict[
-            tuple[str, str, tuple[str, ...] | None], tuple[dict[str, str], list[str]]
+            tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None],
+            tuple[dict[str, str], list[str]],
         ] = {}
         self._crontabs: dict[str, Crontab] = {}
 
@@ -161,14 +162,18 @@ class AccountUnderTest:
         return listing
 
     def tree_digests(
-        self, blade: Blade, path: str, names: tuple[str, ...] | None
+        self,
+        blade: Blade,
+        path: str,
+        names: tuple[str, ...] | None,
+        parts: tuple[str, ...] | None = None,
     ) -> tuple[dict[str, str], list[str]]:
-        """SHA-256 by relative path of the files below path whose names match (all when None),
-        from one command on the blade, kept for every check of this worker; and what could not
-        be read."""
-        key = (blade.name, path, names)
+        """SHA-256 by relative path of the files below path (below its entries named in parts,
+        when given) whose names match (all when None), from one command on the blade, kept for
+        every check of this worker; and what could not be read."""
+        key = (blade.name, path, names, parts)
         if key not in self._digests:
-            self._digests[key] = blade.digest_tree(path, names)
+            self._digests[key] = blade.digest_tree(path, names, parts)
         return self._digests[key]
 
     def crontab(self, blade: Blade) -> Crontab:

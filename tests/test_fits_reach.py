@@ -80,6 +80,8 @@ def test_the_digests_of_a_tree_come_with_their_names_however_odd(tmp_path: Path)
     expected["caf\udce9.ab"] = hashlib.sha256(b"x").hexdigest()
     expected["sub/deep.score"] = hashlib.sha256(b"TOTAL 0\n").hexdigest()
     assert found == expected
+    only_sub, _ = local_blade().digest_tree(str(tmp_path), ("*.ab", "*.score"), ("sub",))
+    assert only_sub == {"sub/deep.score": expected["sub/deep.score"]}
 
 
 def test_an_unreadable_file_is_named_among_the_problems(tmp_path: Path) -> None:

@@ -331,16 +331,17 @@ class Blade:
         return {real[p]: digest for p, digest in found.items() if p in real}, problems
 
     def digest_tree(
-        self, path: str, names: Sequence[str] | None = None
+        self, path: str, names: Sequence[str] | None = None, parts: Sequence[str] | None = None
     ) -> tuple[dict[str, str], list[str]]:
-        """SHA-256 of the files below path whose names match one of the shell patterns (every
-        file when None), by path relative to it: one command on the host for the whole tree,
-        the contents never travel. What could not be read, one line each."""
+        """SHA-256 of the files below path (below its entries named in parts, when given) whose
+        names match one of the shell patterns (every file when None), by path relative to it:
+        one command on the host for the tree, the contents never travel. What could not be
+        read, one line each."""
         try:
             real = self.files.real_path(path)
         except FileAccessError as exc:
             return {}, [str(exc)]
-        found, problems = digest_tree(self._run_raw, real, names)
+        found, problems = digest_tree(self._run_raw, real, names, parts)
         return found, [line.replace(real, path) for line in problems]
 
     def links_below(self, path: str) -> tuple[list[LinkEntry], list[str]]:

@@ -145,21 +145,23 @@ def digest_with_sha256sum(
 
 
 def digest_tree(
-    run: Runner, root: str, names: Sequence[str] | None
+    run: Runner, root: str, names: Sequence[str] | None, parts: Sequence[str] | None = None
 ) -> tuple[dict[str, str], list[str]]:
-    """The SHA-256 of the files below root whose names match one of the shell patterns (every
-    file when names is None), by path relative to root, and what could not be read, one line
-    each. One command for the whole tree: ``find`` hands the files to ``sha256sum`` in batches,
-    as ``xargs -0`` would, without a shell between them; the contents never leave the blade."""
+    """The SHA-256 of the files below root (only below its entries named in parts, when given)
+    whose names match one of the shell patterns (every file when names is None), by path
+    relative to root, and what could not be read, one line each. One command for the tree:
+    ``find`` hands the files to ``sha256sum`` in batches, as ``xargs -0`` would, without a shell
+    between them; the contents never leave the blade."""
     selection: list[str] = []
     for pattern in names or ():
         selection += ["-o", "-name", pattern] if selection else ["(", "-name", pattern]
     if selection:
         selection.append(")")
-    status, out, err = run(
-        "find", "-H", root, "-type", "f", *selection, "-exec", "sha256sum", "--", "{}", "+"
-    )
     prefix = root.rstrip("/") + "/"
+    starts = [prefix + part for part in parts] if parts else [root]
+    status, out, err = run(
+        "find", "-H", *starts, "-type", "f", *selection, "-exec", "sha256sum", "--", "{}", "+"
+    )
     digests = {
         name[len(prefix) :]: digest
         for name, digest in parse_sha256sum(out).items()

@@ -35,6 +35,8 @@ ALWAYS_FILLED = ("DFO_LOG_DIR", "DFO_LST_DIR", "DFO_HDR_DIR", "DFO_PLT_DIR", "DF
 """what every account that processes nights writes; an empty one on the old blade is a wrong path."""
 REQUIRED_MEMORY = ("CALCHECK/VCAL", "CALCHECK/PREVIOUS", "REPORT")
 """what calChecker keeps on every blade that runs it; CAL4CAL only where the account has it."""
+MAX_DIGEST_PARTS = 1000
+"""top-level entries of a tree named to the digest command at most; beyond, the whole tree."""
 MEMORY_FOLDERS = {
     variable: tuple(sub for v, sub in CALIBRATION_MEMORY if v == variable)
     for variable, _ in CALIBRATION_MEMORY
@@ -49,9 +51,12 @@ def digests_of(
     wanted: list[str],
 ) -> dict[str, str]:
     """Content digests of the wanted files below folder (relative paths), from one command on
-    the blade for the whole tree; a wanted file that could not be digested makes the row fail,
-    naming it."""
-    found, problems = account.tree_digests(blade, folder, names)
+    the blade for the top-level entries that hold them (the whole tree when there are very many);
+    a wanted file that could not be digested makes the row fail, naming it."""
+    parts = tuple(sorted({path.split("/", 1)[0] for path in wanted}))
+    found, problems = account.tree_digests(
+        blade, folder, names, parts if len(parts) <= MAX_DIGEST_PARTS else None
+    )
     missing = [path for path in wanted if path not in found]
     require(
         not missing,
