@@ -6,7 +6,9 @@ that the data disk's own rows do not scan.
 Convention (the plan is silent on links): a FITS file reachable through the disk is a FITS file on
 the disk, judged where the path through the link puts it. A link to a folder on the data disk (or
 below a folder already scanned) is not followed: what lies there is judged where it physically
-lies, by the row that scans that place, and a link that loops is never followed twice.
+lies, by the row that scans that place; a link to a folder above the data disk is not followed
+(it would scan the disk again, and the machine with it); a link that loops is never followed
+twice.
 """
 
 from __future__ import annotations
@@ -91,3 +93,14 @@ def reachable_fits(
 
 def within(path: str, folder: str) -> bool:
     return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def scanned_by_rows(places: list[str]) -> Callable[[str], bool]:
+    """Whether a physical folder is left to the rows that scan the given places: one within them
+    is scanned there; one above them (``-> /data``) would scan them again, and the whole machine
+    with them."""
+
+    def rule(physical: str) -> bool:
+        return any(within(physical, place) or within(place, physical) for place in places)
+
+    return rule

@@ -91,6 +91,14 @@ def _fits_link_to_unnamed_file(dest: Path, account: str, options: DemoOptions) -
     (raw / f"{prefix}.{raw.name}T23:30:00.000.fits").symlink_to("../../frame_copy")
 
 
+def _fits_link_at_data_root(dest: Path, account: str, options: DemoOptions) -> None:
+    """A link named as a raw frame at the top of the muc's data disk, to a frame on another
+    account's disk (linked from a test, never removed)."""
+    prefix = INSTRUMENTS[account].file_prefix
+    link = _muc_disk(dest, account) / f"{prefix}.{TRANSITION}T11:00:00.000.fits"
+    link.symlink_to(f"../uves/raw/{TRANSITION}/UVES.{TRANSITION}T11:00:00.000.fits")
+
+
 FITS_FAULTS: tuple[Fault, ...] = (
     Fault(
         "stray-fits-in-logs",
@@ -145,5 +153,11 @@ FITS_FAULTS: tuple[Fault, ...] = (
         "fits.stray",
         "a raw frame of a muc night links to a FITS file at the data root named without .fits",
         _fits_link_to_unnamed_file,
+    ),
+    Fault(
+        "stray-fits-link-at-data-root",
+        "fits.stray",
+        "a link named as a FITS file lies at the top of the muc's data disk",
+        _fits_link_at_data_root,
     ),
 )

@@ -12,7 +12,7 @@ from pytest_mucverify import check, examined, note, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, is_fits
 from pytest_mucverify.dfos.placement import fits_allowed
-from pytest_mucverify.fitsreach import ReachableFits, reachable_fits, within
+from pytest_mucverify.fitsreach import ReachableFits, reachable_fits, scanned_by_rows, within
 from pytest_mucverify.phases import reached
 
 NON_STANDARD = "non-standard"
@@ -99,6 +99,11 @@ def test_no_fits_file_strays_onto_the_muc(account: AccountUnderTest, variable: s
         strays += [
             (f"{e.path}  {e.size} bytes", e.size) for e in entries if e.is_file and is_fits(e.path)
         ]
+        strays += [
+            (f"{e.path} -> {e.target}  a link", 0)
+            for e in entries
+            if e.kind == "l" and is_fits(e.path)
+        ]
         folders = [
             f for f in account.non_standard_folders(account.muc) if not into_standard(account, f)
         ]
@@ -113,11 +118,7 @@ def test_no_fits_file_strays_onto_the_muc(account: AccountUnderTest, variable: s
         folders = [folder]
     errors: list[str] = []
     rule = None if variable == NON_STANDARD else variable
-    places = standard_places(account)
-
-    def judged_elsewhere(physical: str) -> bool:
-        return any(within(physical, place) for place in places)
-
+    judged_elsewhere = scanned_by_rows(standard_places(account))
     found = [
         (folder, reachable_fits(account.muc, folder, judged_elsewhere, errors))
         for folder in folders
