@@ -92,11 +92,11 @@ def _fits_link_to_unnamed_file(dest: Path, account: str, options: DemoOptions) -
 
 
 def _fits_link_at_data_root(dest: Path, account: str, options: DemoOptions) -> None:
-    """A link named as a raw frame at the top of the muc's data disk, to a frame on another
-    account's disk (linked from a test, never removed)."""
-    prefix = INSTRUMENTS[account].file_prefix
-    link = _muc_disk(dest, account) / f"{prefix}.{TRANSITION}T11:00:00.000.fits"
-    link.symlink_to(f"../uves/raw/{TRANSITION}/UVES.{TRANSITION}T11:00:00.000.fits")
+    """A link named as a raw frame at the top of the muc's data disk, to a frame the muc keeps
+    in its raw folder (a shortcut made by hand, never removed)."""
+    disk = _muc_disk(dest, account)
+    frame = min((disk / "raw").glob("*/*.fits"))
+    (disk / frame.name).symlink_to(frame.relative_to(disk))
 
 
 FITS_FAULTS: tuple[Fault, ...] = (
