@@ -16,7 +16,14 @@ from typing import Any
 
 from ..site import Host
 from . import ssh
-from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
+from .bulk import (
+    LinkEntry,
+    digest_tree,
+    digest_with_sha256sum,
+    list_links,
+    read_headers_remote,
+    read_with_tar,
+)
 from .files import FileAccess, FileAccessError, LocalFiles, RemoteFiles
 from .header_script import HeaderProblem, header_blocks, problem_of
 from .listing import FileStat, TreeListing
@@ -29,6 +36,7 @@ __all__ = [
     "FileAccessError",
     "FileStat",
     "HostUnreachable",
+    "LinkEntry",
     "SourcedEnvironment",
     "TreeListing",
 ]
@@ -321,6 +329,30 @@ class Blade:
         found, unread = digest_with_sha256sum(self._run_raw, list(real))
         problems.update({real[p]: reason for p, reason in unread.items() if p in real})
         return {real[p]: digest for p, digest in found.items() if p in real}, problems
+
+    def digest_tree(
+        self, path: str, names: Sequence[str] | None = None, parts: Sequence[str] | None = None
+    ) -> tuple[dict[str, str], list[str]]:
+        """SHA-256 of the files below path (below its entries named in parts, when given) whose
+        names match one of the shell patterns (every file when None), by path relative to it:
+        one command on the host for the tree, the contents never travel. What could not be
+        read, one line each."""
+        try:
+            real = self.files.real_path(path)
+        except FileAccessError as exc:
+            return {}, [str(exc)]
+        found, problems = digest_tree(self._run_raw, real, names, parts)
+        return found, [line.replace(real, path) for line in problems]
+
+    def links_below(self, path: str) -> tuple[list[LinkEntry], list[str]]:
+        """Every symbolic link below path (not followed): where it points and what is there, by
+        one ``find`` on the host; what could not be read, one line each."""
+        try:
+            real = self.files.real_path(path)
+        except FileAccessError as exc:
+            return [], [str(exc)]
+        links, problems = list_links(self._run_raw, real)
+        return links, [line.replace(real, path) for line in problems]
 
     def read_headers(self, paths: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
         """The header blocks of FITS files (plain, .gz, or .hdr text) and the reason for each that
