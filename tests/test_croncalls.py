@@ -166,3 +166,45 @@ def test_a_script_that_runs_its_arguments_runs_what_the_line_names() -> None:
     ]
     assert found.undecided == []
     assert analyse("$HOME/bin/logged", scripts, HOME).undecided == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "/usr/bin/env bash -c 'autoDaily -r .dfosrc_muc'",
+        "/usr/bin/nice -n 19 /usr/bin/timeout 2h autoDaily -r .dfosrc_muc",
+        'JOB="autoDaily -r .dfosrc_muc"; $JOB',
+        "${HOME}/bin/dfosCron -t autoDaily -r .dfosrc_muc",
+    ],
+)
+def test_full_paths_of_wrappers_and_split_variables_hide_nothing(command: str) -> None:
+    found = analyse(command, home=HOME)
+    calls = runs_tool(found.calls, "autoDaily")
+    assert [tool_options(argv, "-r") for argv in calls] == [".dfosrc_muc"]
+
+
+def test_code_in_another_language_that_names_autodaily_cannot_be_read() -> None:
+    scripts = {
+        f"{HOME}/bin/nightly.pl": "#!/usr/bin/perl\nsystem('autoDaily -r .dfosrc');\n",
+        f"{HOME}/bin/plots.py": "#!/usr/bin/env python3\nimport matplotlib\n",
+        f"{HOME}/bin/chores": "#!/bin/bash -e\nautoDaily -r .dfosrc\n",
+    }
+    perl = analyse("$HOME/bin/nightly.pl", scripts, HOME)
+    assert runs_tool(perl.calls, "autoDaily") == []
+    assert perl.naming("autoDaily") == [
+        f"{HOME}/bin/nightly.pl, a perl script names autoDaily: what it runs cannot be read as"
+        " sh reads a line"
+    ]
+    inline = analyse("""python3 -c 'import os; os.system("autoDaily")'""", home=HOME)
+    assert [why.split(" names ")[0] for why in inline.naming("autoDaily")] == ["python3 -c"]
+    assert analyse("python3 $HOME/bin/plots.py", scripts, HOME).naming("autoDaily") == []
+    assert analyse("python3 $HOME/bin/plots.py", scripts, HOME).wanted == [f"{HOME}/bin/plots.py"]
+    assert analyse("python3 -c 'print(1)'", home=HOME).naming("autoDaily") == []
+    shell = analyse("$HOME/bin/chores", scripts, HOME)
+    assert runs_tool(shell.calls, "autoDaily") == [["autoDaily", "-r", ".dfosrc"]]
+
+
+def test_a_link_to_a_dfos_tool_under_another_name_runs_that_tool() -> None:
+    links = {f"{HOME}/bin/nightly": "autoDaily"}
+    found = analyse("$HOME/bin/nightly -r .dfosrc", home=HOME, links=links)
+    assert runs_tool(found.calls, "autoDaily") == [["autoDaily", "-r", ".dfosrc"]]

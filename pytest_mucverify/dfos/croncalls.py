@@ -22,12 +22,16 @@ from dataclasses import dataclass, field
 
 from .cronshell import (
     ARGUMENTS,
+    CODE_OPTIONS,
     SHELLS,
     Input,
+    code_of,
     expand,
     expand_home,
+    interpreter_of,
     is_assignment,
     redirections,
+    shebang_interpreter,
     shell_parts,
     simple_commands,
     strip_wrappers,
@@ -63,6 +67,17 @@ class CommandCalls:
     calls: list[list[str]] = field(default_factory=list)
     undecided: list[str] = field(default_factory=list)
     wanted: list[str] = field(default_factory=list)
+    opaque: list[tuple[str, str]] = field(default_factory=list)
+    """code in another language (``python -c``, a perl script): what it is, and its text."""
+
+    def naming(self, tool: str) -> list[str]:
+        """The code in another language that names ``tool``: it may run it, unseen."""
+        name = re.compile(rf"(?<![\w.-]){re.escape(tool)}(?![\w-])")
+        return [
+            f"{what} names {tool}: what it runs cannot be read as sh reads a line"
+            for what, code in self.opaque
+            if name.search(code)
+        ]
 
 
 def script_of(argv: list[str]) -> str | None:
@@ -76,8 +91,15 @@ def script_of(argv: list[str]) -> str | None:
 
 
 class _Walk:
-    def __init__(self, scripts: Mapping[str, str], home: str, skip: frozenset[str]) -> None:
+    def __init__(
+        self,
+        scripts: Mapping[str, str],
+        home: str,
+        skip: frozenset[str],
+        links: Mapping[str, str],
+    ) -> None:
         self.scripts = scripts
+        self.links = links
         self.home = home
         self.skip = skip
         self.result = CommandCalls()
@@ -138,6 +160,10 @@ class _Walk:
         while expanded and not expanded[0]:  # an empty expansion is no program
             expanded.pop(0)
         stripped = strip_wrappers(expanded)
+        if stripped.argv and len(stripped.argv[0].split()) > 1:  # ``$JOB`` holding words
+            again = strip_wrappers(stripped.argv[0].split() + stripped.argv[1:])
+            again.assignments = {**stripped.assignments, **again.assignments}
+            stripped = again
         argv, child = stripped.argv, {**env, **stripped.assignments}
         if stripped.command_string is not None:
             self.text(stripped.command_string, child, fed, depth + 1, where)
@@ -148,7 +174,9 @@ class _Walk:
         if stripped.only_looks:
             return argv
         program = argv[0]
-        name = posixpath.basename(program)
+        if expand_home(program, self.home) in self.links:  # a link to a DFOS tool, renamed
+            argv = [self.links[expand_home(program, self.home)], *argv[1:]]
+        name = posixpath.basename(argv[0])
         if unresolved(name) or not name:
             self.undecided(
                 where, f"runs {program!r}, which nothing on the line or in the crontab sets"
@@ -206,6 +234,14 @@ class _Walk:
                 self.standard_input(fed, child, depth, where, name)
         elif name == "dfosCron":
             self.dfos_cron(argv, where)
+        elif interpreter_of(name):
+            inline, script = code_of(argv)
+            language = interpreter_of(name) or name
+            if inline is not None:
+                self.result.opaque.append((f"{where}{name} {CODE_OPTIONS[language]}", inline))
+            elif script is not None:
+                arguments = argv[argv.index(script) + 1 :]
+                self.script(script, dict(child), depth, where, arguments, language)
         else:
             self.script(argv[0], dict(child), depth, where, argv[1:])
 
@@ -237,12 +273,18 @@ class _Walk:
         depth: int,
         where: str,
         arguments: list[str] | None = None,
+        language: str | None = None,
     ) -> None:
         """Look into a script the caller has read; run with ``arguments``, it sees them as
-        ``$1``… and ``"$@"``, sourced (None) it shares the caller's."""
+        ``$1``… and ``"$@"``, sourced (None) it shares the caller's. A script in another
+        language (by ``language`` or its ``#!`` line) is kept as opaque code."""
         path = expand_home(word, self.home)
         self.result.wanted.append(path)
         if path not in self.scripts or posixpath.basename(path) in self.skip:
+            return
+        language = language or shebang_interpreter(self.scripts[path])
+        if language and language.rstrip("0123456789.") not in SHELLS:
+            self.result.opaque.append((f"{where}{path}, a {language} script", self.scripts[path]))
             return
         if arguments is not None:
             env = {k: v for k, v in env.items() if not k.isdigit()}
@@ -280,13 +322,15 @@ def analyse(
     skip_scripts: frozenset[str] = frozenset(),
     env: Mapping[str, str] | None = None,
     stdin: str | None = None,
+    links: Mapping[str, str] | None = None,
 ) -> CommandCalls:
     """What ``command`` runs, with ``env`` (the crontab's settings for it) and ``stdin`` (the
     text after cron's ``%``): the calls, including those inside ``sh -c`` strings, the tool of
     ``dfosCron -t`` (as ``[tool, *its options, *dfosCron's other options]``) and the scripts
     given (path -> text; a path is matched after ``$HOME`` expansion) whose name is not in
-    ``skip_scripts``; and what could not be decided."""
-    walk = _Walk(scripts or {}, home, skip_scripts)
+    ``skip_scripts``, a program in ``links`` (path or word -> DFOS tool) as that tool; and
+    what could not be decided."""
+    walk = _Walk(scripts or {}, home, skip_scripts, links or {})
     start = {"HOME": home} if home else {}
     start.update(env or {})
     walk.text(command, start, ("text", stdin) if stdin is not None else None, 0, "")

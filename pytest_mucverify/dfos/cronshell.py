@@ -8,6 +8,7 @@ out.
 
 from __future__ import annotations
 
+import posixpath
 import re
 import shlex
 from collections.abc import Mapping
@@ -15,17 +16,21 @@ from dataclasses import dataclass, field
 
 __all__ = [
     "ARGUMENTS",
+    "CODE_OPTIONS",
     "KEYWORDS",
     "SHELLS",
     "WRAPPERS",
     "Input",
     "Stripped",
     "Wrapper",
+    "code_of",
     "expand",
     "expand_home",
+    "interpreter_of",
     "is_assignment",
     "lex",
     "redirections",
+    "shebang_interpreter",
     "shell_parts",
     "simple_commands",
     "strip_wrappers",
@@ -128,10 +133,11 @@ def strip_wrappers(argv: list[str]) -> Stripped:
         if word in KEYWORDS:
             i += 1
             continue
-        wrapper = WRAPPERS.get(word)
+        wrapper = WRAPPERS.get(posixpath.basename(word))
         if wrapper is None:
             result.argv = argv[i:]
             return result
+        word = posixpath.basename(word)
         i += 1
         while i < len(argv) and argv[i].startswith("-") and argv[i] != "-":
             option = argv[i]
@@ -246,6 +252,39 @@ def expand(word: str, env: Mapping[str, str]) -> str:
     if word == "~" or word.startswith("~/"):
         word = "$HOME" + word[1:]
     return _VARIABLE.sub(value, word)
+
+
+_INTERPRETER = re.compile(r"(python|perl|ruby|php|node|tclsh|wish)[0-9.]*")
+CODE_OPTIONS = {"python": "-c", "perl": "-e", "ruby": "-e", "php": "-r", "node": "-e"}
+"""the option after which an interpreter takes its program on the command line."""
+
+
+def interpreter_of(program: str) -> str | None:
+    """``python`` for ``python3.11`` or ``/usr/bin/perl``; None for anything else."""
+    match = _INTERPRETER.fullmatch(posixpath.basename(program))
+    return match.group(1) if match else None
+
+
+def code_of(argv: list[str]) -> tuple[str | None, str | None]:
+    """An interpreter call's inline program (``python -c CODE``) and script operand."""
+    option = CODE_OPTIONS.get(interpreter_of(argv[0]) or "", "")
+    for i, word in enumerate(argv[1:], start=1):
+        if option and word.startswith(option) and word[:2] == option:
+            inline = word[2:] or (argv[i + 1] if i + 1 < len(argv) else "")
+            return inline, None
+        if not word.startswith("-"):
+            return None, word
+    return None, None
+
+
+def shebang_interpreter(text: str) -> str | None:
+    """The program a script's ``#!`` line names (through ``env``), None without one."""
+    if not text.startswith("#!"):
+        return None
+    first = text[2:].split("\n", 1)[0].split()
+    if first and posixpath.basename(first[0]) == "env":
+        first = [w for w in first[1:] if not w.startswith("-") and not is_assignment(w)]
+    return posixpath.basename(first[0]) if first else None
 
 
 def unresolved(word: str) -> bool:
