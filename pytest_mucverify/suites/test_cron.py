@@ -188,8 +188,10 @@ def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> 
 
 @check("cron.autodaily")
 def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest) -> None:
-    """Seen through ``sh -c``, ``dfosCron -t`` and the account's wrapper scripts; once
-    operational the muc's line is the plan's ``autoDaily -r .dfosrc_muc`` without ``-D``."""
+    """Seen through ``sh -c``, ``dfosCron -t``, wrappers, variables, ``eval``, shells fed on
+    standard input and the account's wrapper scripts; a line that may run something it does not
+    show fails, since it may be autoDaily. Once operational the muc's line is the plan's
+    ``autoDaily -r .dfosrc_muc`` without ``-D``."""
     for blade in (account.muc, account.ops):
         examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
     examined("crontabs read", 2)
@@ -197,6 +199,14 @@ def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest
     examined(
         "wrapper scripts read",
         len(set(muc_calls.scripts.values())) + len(set(ops_calls.scripts.values())),
+    )
+    require_none(
+        (
+            f"{calls.blade_name} line {entry.line}: {why}  ({entry.text.strip()})"
+            for calls in (muc_calls, ops_calls)
+            for entry, why in calls.undecided("autoDaily")
+        ),
+        "cron lines of which it cannot be told whether they run autoDaily",
     )
     muc = muc_calls.active("autoDaily")
     ops = ops_calls.active("autoDaily")
