@@ -6,6 +6,7 @@ import pytest
 
 from pytest_mucverify.dfos.croncalls import (
     analyse,
+    dfos_cron_tool,
     invocations,
     options_besides_rc,
     runs_tool,
@@ -208,3 +209,24 @@ def test_a_link_to_a_dfos_tool_under_another_name_runs_that_tool() -> None:
     links = {f"{HOME}/bin/nightly": "autoDaily"}
     found = analyse("$HOME/bin/nightly -r .dfosrc", home=HOME, links=links)
     assert runs_tool(found.calls, "autoDaily") == [["autoDaily", "-r", ".dfosrc"]]
+
+
+def test_the_tool_of_dfoscron_in_both_spellings_getopts_reads() -> None:
+    assert dfos_cron_tool(["dfosCron", "-t", "JOBS_TREND"]) == ("JOBS_TREND", [], [])
+    assert dfos_cron_tool(["dfosCron", "-D", "-tautoDaily", "-r", "x"]) == (
+        "autoDaily",
+        ["-r", "x"],
+        ["-D"],
+    )
+    assert dfos_cron_tool(["dfosCron", "-t=autoDaily"]) is None
+    assert dfos_cron_tool(["dfosCron", "-r", ".dfosrc"]) is None
+
+
+def test_a_script_run_by_a_script_relative_to_the_folder_cd_went_to() -> None:
+    scripts = {
+        f"{HOME}/bin/daily.sh": "#!/bin/sh\ncd $HOME/bin && ./chores.sh -r .dfosrc\n",
+        f"{HOME}/bin/chores.sh": '#!/bin/bash\nexec $HOME/bin/dfosCron -tautoDaily "$@"\n',
+    }
+    found = analyse("$HOME/bin/daily.sh", scripts, HOME)
+    assert runs_tool(found.calls, "autoDaily") == [["autoDaily", "-r", ".dfosrc"]]
+    assert f"{HOME}/bin/chores.sh" in found.wanted

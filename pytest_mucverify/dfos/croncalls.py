@@ -6,11 +6,14 @@ wrapper ``dfosCron -t <tool>`` (``-t<tool>`` too; its other options go to the to
 wrappers of :mod:`.cronshell` (``nice``, ``timeout``, ``flock``, ``xargs``, …), a variable set
 on the line or in the crontab (``T=autoDaily; dfosCron -t $T``), ``eval``, a command
 substitution, a shell fed its commands on standard input (``echo "…" | sh``, ``sh <<< "…"``,
-``sh < file``, cron's ``%``) or a script of the account's own (run or sourced). :func:`analyse`
-returns each simple command as an argument list, and says what it could not decide (a program
-named by a variable nothing sets, ``eval "$(cat file)"``, a shell reading another program's
-output): such a line may run anything. Scripts the caller has read are looked into (by path;
-one level, never inside DFOS tools). Pure: the caller reads the scripts on the blade.
+``sh < file``, cron's ``%``), a link of another name to a DFOS tool, or a script of the
+account's own (run with its arguments as ``$1``/``"$@"``, or sourced). :func:`analyse` returns
+each simple command as an argument list, and says what it could not decide (a program named by
+a variable nothing sets, ``eval "$(cat file)"``, a shell reading another program's output):
+such a line may run anything. Code in another language (a perl script, ``python -c``) is kept
+aside, so a check can say where it names a tool. Scripts the caller has read are looked into
+(by path, never inside DFOS tools); :attr:`CommandCalls.wanted` says which it would read. Pure:
+the caller reads the scripts and the links on the blade.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ __all__ = [
     "SHELLS",
     "CommandCalls",
     "analyse",
+    "dfos_cron_tool",
     "expand_home",
     "invocations",
     "options_besides_rc",
@@ -210,6 +214,10 @@ class _Walk:
                 env.pop(variable, None)
             if name == "for" and len(values) == 1:
                 env[argv[1]] = values.pop()
+        elif name == "cd":  # where ``./bin/x`` lies
+            target = argv[-1] if len(argv) > 1 else env.get("HOME", "")
+            if target and not unresolved(target) and target != "-":
+                env["PWD"] = posixpath.normpath(posixpath.join(env.get("PWD", "/"), target))
         elif name == "eval":
             line = " ".join(argv[1:])
             if unresolved(line):
@@ -279,6 +287,8 @@ class _Walk:
         ``$1``… and ``"$@"``, sourced (None) it shares the caller's. A script in another
         language (by ``language`` or its ``#!`` line) is kept as opaque code."""
         path = expand_home(word, self.home)
+        if "/" in path and not path.startswith("/") and env.get("PWD"):  # ./bin/x after cd
+            path = posixpath.normpath(posixpath.join(env["PWD"], path))
         self.result.wanted.append(path)
         if path not in self.scripts or posixpath.basename(path) in self.skip:
             return
@@ -294,25 +304,34 @@ class _Walk:
         self.text(self.scripts[path], env, None, depth + 1, f"{path}: ")
 
     def dfos_cron(self, argv: list[str], where: str) -> None:
-        for at, word in enumerate(argv[1:], start=1):
-            if word == "-t" and at + 1 < len(argv):
-                value, rest = argv[at + 1], argv[at + 2 :]
-            elif word.startswith("-t="):
-                self.undecided(
-                    where,
-                    f"dfosCron {word}: getopts hands dfosCron {word[2:]!r} as the tool; whether"
-                    f" it runs {word[3:]} depends on how this dfosCron reads its options",
-                )
-                return
-            elif word.startswith("-t") and len(word) > 2:
-                value, rest = word[2:], argv[at + 1 :]
-            else:
-                continue
-            if unresolved(value):
-                self.undecided(where, f"dfosCron -t {value}: the tool is not set on the line")
-                return
-            self.result.calls.append([*(words(value) or [value]), *rest, *argv[1:at]])
+        at = next((i for i, w in enumerate(argv[1:], start=1) if w.startswith("-t=")), 0)
+        if at:
+            word = argv[at]
+            self.undecided(
+                where,
+                f"dfosCron {word}: getopts hands dfosCron {word[2:]!r} as the tool; whether"
+                f" it runs {word[3:]} depends on how this dfosCron reads its options",
+            )
             return
+        found = dfos_cron_tool(argv)
+        if found is None:
+            return
+        value, rest, before = found
+        if unresolved(value):
+            self.undecided(where, f"dfosCron -t {value}: the tool is not set on the line")
+            return
+        self.result.calls.append([*(words(value) or [value]), *rest, *before])
+
+
+def dfos_cron_tool(argv: list[str]) -> tuple[str, list[str], list[str]] | None:
+    """The ``-t`` value of a ``dfosCron`` call (``-t tool`` or, as getopts reads it,
+    ``-ttool``), the words after it and dfosCron's options before it; None without ``-t``."""
+    for at, word in enumerate(argv[1:], start=1):
+        if word == "-t" and at + 1 < len(argv):
+            return argv[at + 1], argv[at + 2 :], argv[1:at]
+        if word.startswith("-t") and len(word) > 2 and not word.startswith("-t="):
+            return word[2:], argv[at + 1 :], argv[1:at]
+    return None
 
 
 def analyse(
@@ -331,7 +350,7 @@ def analyse(
     ``skip_scripts``, a program in ``links`` (path or word -> DFOS tool) as that tool; and
     what could not be decided."""
     walk = _Walk(scripts or {}, home, skip_scripts, links or {})
-    start = {"HOME": home} if home else {}
+    start = {"HOME": home, "PWD": home} if home else {}  # cron starts a job in its home
     start.update(env or {})
     walk.text(command, start, ("text", stdin) if stdin is not None else None, 0, "")
     return walk.result
