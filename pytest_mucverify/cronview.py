@@ -1,5 +1,6 @@
 """What the cron lines of an account's blade run, for the cron checks: the account's wrapper
-scripts read from the blade in one batch, and each line's calls looked through them."""
+scripts read from the blade (one batch per depth of scripts that run scripts), links to DFOS
+tools under other names, and each line's calls looked through them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from .dfos.crontab import CronEntry, Crontab, environment_for
 __all__ = ["CronCalls", "programs_run", "reads_muc_rc", "tool_links", "wrapper_scripts"]
 
 SCRIPT_LIMIT = 1 << 20
+SCRIPT_ROUNDS = 3
+"""how deep scripts that run scripts are read (each depth one batch read)."""
 
 
 def dfos_tools(account: AccountUnderTest) -> frozenset[str]:
@@ -20,16 +23,19 @@ def dfos_tools(account: AccountUnderTest) -> frozenset[str]:
     return frozenset({*account.site.tool_versions, "dfosCron"})
 
 
-def programs_run(account: AccountUnderTest, blade: Blade) -> dict[str, list[str]]:
+def programs_run(
+    account: AccountUnderTest, blade: Blade, scripts: dict[str, str] | None = None
+) -> dict[str, list[str]]:
     """The account's programs and scripts its cron lines on that blade run or source (DFOS
-    tools and shells aside): where each lies on the blade -> the words the lines use for it."""
+    tools and shells aside), and those the ``scripts`` already read run: where each lies on
+    the blade -> the words the lines use for it."""
     crontab = account.crontab(blade)
     home = account.spec.home
     skip = dfos_tools(account)
     wanted: dict[str, list[str]] = {}
     for entry in [*crontab.entries, *crontab.commented_entries]:
         path_value = environment_for(crontab, entry, home, account.name).get("PATH", "")
-        for word in analysed(account, crontab, entry).wanted:
+        for word in analysed(account, crontab, entry, scripts, skip).wanted:
             name = word.rsplit("/", 1)[-1]
             if name in skip or name in SHELLS:
                 continue
@@ -94,10 +100,23 @@ class CronCalls:
         self.account = account
         self.crontab = account.crontab(blade)
         self.blade_name = blade.name
-        programs = programs_run(account, blade)
-        self.scripts, self.unreadable = wrapper_scripts(blade, programs)
-        self.links = tool_links(account, blade, programs)
         self.skip = dfos_tools(account)
+        self.scripts: dict[str, str] = {}
+        self.unreadable: dict[str, str] = {}
+        programs: dict[str, list[str]] = {}
+        for _ in range(SCRIPT_ROUNDS):  # the lines' scripts, then the scripts those run
+            found = programs_run(account, blade, self.scripts)
+            for path, names in found.items():
+                if path in programs and path in self.scripts:
+                    self.scripts.update(dict.fromkeys(names, self.scripts[path]))
+            new = {path: names for path, names in found.items() if path not in programs}
+            if not new:
+                break
+            scripts, unreadable = wrapper_scripts(blade, new)
+            self.scripts.update(scripts)
+            self.unreadable.update(unreadable)
+            programs.update(new)
+        self.links = tool_links(account, blade, programs)
 
     def calls(self, entry: CronEntry, tool: str) -> list[list[str]]:
         return runs_tool(self.analysed(entry).calls, tool)
