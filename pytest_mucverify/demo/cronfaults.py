@@ -114,6 +114,19 @@ def _renamed_link_on_old(dest: Path, account: str, options: DemoOptions) -> None
     )
 
 
+def _two_scripts_deep_on_old(dest: Path, account: str, options: DemoOptions) -> None:
+    """The old blade runs a script that runs another, which still calls autoDaily."""
+    bin_dir = dest / "home" / account / "bin"
+    (bin_dir / "chores.sh").write_text('#!/bin/bash\nexec $HOME/bin/dfosCron -tautoDaily "$@"\n')
+    (bin_dir / "daily.sh").write_text("#!/bin/sh\ncd $HOME && ./bin/chores.sh -r .dfosrc_old\n")
+    for script in ("chores.sh", "daily.sh"):
+        (bin_dir / script).chmod(0o755)
+    _edit(
+        _crontab(dest, INSTRUMENTS[account].ops, account),
+        lambda t: t + f"0 8-18 * * * /home/{account}/bin/daily.sh\n",
+    )
+
+
 def _qcrc_display(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(dest / "home" / account / ".qcrc", lambda t: "export DISPLAY=:4\n" + t)
 
@@ -188,6 +201,12 @@ CRON_FAULTS: tuple[Fault, ...] = (
         phase="verification",
     ),
     Fault(
+        "autodaily-two-scripts-deep-on-old",
+        "cron.autodaily",
+        "the old blade runs a script whose own script still runs dfosCron -tautoDaily",
+        _two_scripts_deep_on_old,
+    ),
+    Fault(
         "cron-eval-of-a-file",
         "cron.autodaily",
         "an old blade line evals a file's content: what it runs cannot be read from the crontab",
@@ -230,6 +249,12 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "cron.display",
         ".qcrc exports DISPLAY=:4 (uves's group), which dfosCron jobs get",
         _qcrc_display,
+    ),
+    Fault(
+        "cron-attached-tool-missing",
+        "cron.commands",
+        "a muc cron line runs dfosCron -tngasMonitor, a tool the muc does not have",
+        _muc_cron(_added("*/10 * * * * /home/{account}/bin/dfosCron -tngasMonitor")),
     ),
     Fault(
         "cron-minute-61",
