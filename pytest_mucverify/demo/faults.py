@@ -332,6 +332,14 @@ SETUP_FAULTS: tuple[Fault, ...] = (
         _rc_drop("DFO_DOC_DIR"),
     ),
     Fault(
+        "ab-raw-dir-unset",
+        "ab.clean-paths",
+        ".dfosrc_muc does not define DFO_RAW_DIR, so no RAWFILE of an AB can be placed",
+        _rc_drop("DFO_RAW_DIR"),
+        # the same loss seen by the rc, the disk layout, the migration and the stray-FITS checks
+        also=("rc.muc-variables", "disk.standard-dirs", "migration.full", "fits.stray"),
+    ),
+    Fault(
         "rc-physical-prefix",
         "rc.no-physical-prefix",
         ".dfosrc_muc writes DFO_PLT_DIR with /fujisan3",
