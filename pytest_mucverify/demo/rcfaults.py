@@ -59,6 +59,22 @@ def _old_rc_not_kept(dest: Path, account: str, options: DemoOptions) -> None:
     shutil.copy2(home / ".dfosrc", home / ".dfosrc_old")
 
 
+def _xv_in_config_subfolder(dest: Path, account: str, options: DemoOptions) -> None:
+    folder = dest / "home" / account / "config" / "trendPlotter"
+    folder.mkdir()
+    (folder / "config.trendPlotter").write_text('# trendPlotter\nPLOT_VIEWER "xv"\n')
+
+
+def _old_cluster_fc_is_root(dest: Path, account: str, options: DemoOptions) -> None:
+    """One of the old cluster blade's two roots edited to the muc's value."""
+    _edit(
+        dest / "home" / account / ".qcrc",
+        lambda t: t.replace(
+            f"  export DFO_ROOT_DIR_FC=/fc/{account}", "  export DFO_ROOT_DIR_FC=$DFO_ROOT_DIR"
+        ),
+    )
+
+
 RC_FAULTS: tuple[Fault, ...] = (
     Fault(
         "rc-muc-keeps-operational-values",
@@ -91,5 +107,18 @@ RC_FAULTS: tuple[Fault, ...] = (
         "rc.switched",
         ".dfosrc_old is a copy of the switched .dfosrc, not the old blade's file",
         _old_rc_not_kept,
+    ),
+    Fault(
+        "xv-in-config-subfolder",
+        "rc.no-xv",
+        'a configuration in a sub-folder of DFO_CONFIG_DIR sets PLOT_VIEWER "xv"',
+        _xv_in_config_subfolder,
+    ),
+    Fault(
+        "qcrc-old-cluster-fc-is-root",
+        "rc.qcrc-cluster-roots",
+        ".qcrc gives the old QC blade DFO_ROOT_DIR as its FC root",
+        _old_cluster_fc_is_root,
+        account="xshooter",
     ),
 )

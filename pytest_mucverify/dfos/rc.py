@@ -64,3 +64,21 @@ def leaks(env: Mapping[str, str], prefixes: Iterable[str], old_hosts: Iterable[s
             if pattern.search(value):
                 found.append(f"{name}={value}  names the old blade {host}")
     return found
+
+
+XV_CALL = re.compile(
+    r"(?:^|[\s;&|(`\"'{]|=[\"']?|:[-=+])(?:/\S+/)?(?P<xv>xv)(?=\s|$|[;&|)`\"'<>},])", re.M
+)
+"""xv as a command (``xv file``, ``"xv" f``, ``xv>/dev/null``, ``/usr/bin/xv``) or as a value
+(``VIEWER=xv``, ``VIEWER="xv"``, ``${VIEWER:-xv}``, ``PLOT_VIEWER "xv"``)."""
+
+
+def xv_calls(where: str, text: str, first_line: int = 1) -> list[str]:
+    """``<where> line N: <line>`` for each call of xv in the text (its first line numbered
+    ``first_line``)."""
+    lines = text.splitlines()
+    calls = []
+    for match in XV_CALL.finditer(text):
+        index = text.count("\n", 0, match.start("xv"))
+        calls.append(f"{where} line {first_line + index}: {lines[index].strip()}")
+    return calls
