@@ -8,7 +8,13 @@ from pytest_mucverify.blade.listing import FIND_FIELDS, parse_find_output, secon
 from pytest_mucverify.dfos.condor import slot_names
 from pytest_mucverify.dfos.dbrc import hosts_named
 from pytest_mucverify.dfos.layout import parse_muc_migrate_config
-from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables, xv_calls
+from pytest_mucverify.dfos.rc import (
+    defined_by_rc,
+    foreign_disks,
+    leaks,
+    missing_variables,
+    xv_calls,
+)
 from pytest_mucverify.report.rows import ResultRow, verdict
 
 PREFIXES = ("/fujisan3", "/diska")
@@ -176,3 +182,13 @@ def test_xv_is_found_however_it_is_called(text: str) -> None:
 )
 def test_words_that_hold_xv_are_not_calls(text: str) -> None:
     assert xv_calls("f", text) == []
+
+
+def test_a_value_on_another_accounts_disk_is_found() -> None:
+    env = {"DFO_LST_DIR": "/data/uves/lists", "DFO_RAW_DIR": "/data/giraffe/raw", "X": "/data"}
+    assert foreign_disks(env, "giraffe") == [
+        "DFO_LST_DIR=/data/uves/lists  another account's disk /data/uves"
+    ]
+    assert foreign_disks({"A": "/data/giraffe/../uves/x"}, "giraffe") == [
+        "A=/data/giraffe/../uves/x  another account's disk /data/uves"
+    ]

@@ -75,6 +75,16 @@ def _old_cluster_fc_is_root(dest: Path, account: str, options: DemoOptions) -> N
     )
 
 
+def _other_accounts_disk(dest: Path, account: str, options: DemoOptions) -> None:
+    for rc in _muc_rc_files(dest, account, options):
+        _edit(
+            rc,
+            lambda t: t.replace(
+                "export DFO_LST_DIR=$DFO_ROOT_DIR/lists", "export DFO_LST_DIR=/data/uves/lists"
+            ),
+        )
+
+
 RC_FAULTS: tuple[Fault, ...] = (
     Fault(
         "rc-muc-keeps-operational-values",
@@ -120,5 +130,18 @@ RC_FAULTS: tuple[Fault, ...] = (
         ".qcrc gives the old QC blade DFO_ROOT_DIR as its FC root",
         _old_cluster_fc_is_root,
         account="xshooter",
+    ),
+    Fault(
+        "rc-other-accounts-disk",
+        "rc.no-physical-prefix",
+        ".dfosrc_muc points DFO_LST_DIR at uves's disk",
+        _other_accounts_disk,
+        # giraffe's own lists folder is then neither standard nor migrated
+        also=(
+            "disk.standard-dirs",
+            "migration.incremental",
+            "migration.full",
+            "migration.calibration-memory",
+        ),
     ),
 )

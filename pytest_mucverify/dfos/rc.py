@@ -66,6 +66,20 @@ def leaks(env: Mapping[str, str], prefixes: Iterable[str], old_hosts: Iterable[s
     return found
 
 
+_DATA_DISK = re.compile(r"(?<![\w.\-~])/data/([^/\s:,;=\"'()]+)")
+
+
+def foreign_disks(env: Mapping[str, str], account: str) -> list[str]:
+    """``NAME=value  reason`` for each value that leads into another account's data disk
+    (``/data/<other>``; ``/data`` holds one disk per account): its files would be written with
+    the sticky bit's rights, never to be removed by their owner's tools again."""
+    found = []
+    for name, value in sorted(env.items()):
+        others = {m.group(1) for m in _DATA_DISK.finditer(_normalised_paths(value))} - {account}
+        found += [f"{name}={value}  another account's disk /data/{o}" for o in sorted(others)]
+    return found
+
+
 XV_CALL = re.compile(
     r"(?:^|[\s;&|(`\"'{]|=[\"']?|:[-=+])(?:/\S+/)?(?P<xv>xv)(?=\s|$|[;&|)`\"'<>},])", re.M
 )

@@ -7,7 +7,13 @@ import re
 from pytest_mucverify import check, examined, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.dbrc import hosts_named
-from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables, xv_calls
+from pytest_mucverify.dfos.rc import (
+    defined_by_rc,
+    foreign_disks,
+    leaks,
+    missing_variables,
+    xv_calls,
+)
 from pytest_mucverify.phases import reached
 
 
@@ -70,7 +76,10 @@ def test_no_rc_value_holds_a_physical_prefix_or_an_old_blade(account: AccountUnd
     examined("rc variables", len(defined))
     old_blades = {*account.site.old_blade_names, account.ops.name}
     require_none(
-        leaks(defined, account.site.physical_prefixes, old_blades),
+        [
+            *leaks(defined, account.site.physical_prefixes, old_blades),
+            *foreign_disks(defined, account.name),
+        ],
         "rc values that would send the muc's tools to another disk or blade",
     )
 
