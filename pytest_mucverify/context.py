@@ -8,7 +8,14 @@ import posixpath
 from dataclasses import replace
 from functools import cached_property
 
-from .blade import Blade, BladeError, FileStat, SourcedEnvironment, TreeListing
+from .blade import (
+    Blade,
+    BladeError,
+    CommandTimedOut,
+    FileStat,
+    SourcedEnvironment,
+    TreeListing,
+)
 from .bladedata import BladeData
 from .checking import not_applicable, nothing_to_compare
 from .dfos.abpaths import AbPathRules
@@ -81,19 +88,26 @@ class AccountUnderTest:
         return muc_rc
 
     def environment(self, blade: Blade, *rc_names: str) -> SourcedEnvironment:
-        """bash's environment after sourcing the named home files on that blade (cached)."""
-        key = (blade.name, rc_names)
+        """bash's environment after sourcing the named home files on that blade, cached by the
+        files' paths (``.dfosrc_muc`` and ``$HOME/.dfosrc_muc`` are one answer), a failure too:
+        an rc file that hangs costs one timeout per worker, not one per check that asks."""
+        paths = tuple(name if name.startswith("/") else self.home_file(name) for name in rc_names)
+        key = (blade.name, paths)
         if key not in self._environments:
             try:
-                paths = [
-                    name if name.startswith("/") else self.home_file(name) for name in rc_names
-                ]
-                self._environments[key] = blade.environment(paths)
+                self._environments[key] = blade.environment(list(paths))
+            except CommandTimedOut:
+                self._environments[key] = CommandTimedOut(
+                    f"{blade.name}: sourcing {', '.join(rc_names)} did not finish within"
+                    f" {blade.host.timeout:g} s"
+                )
             except BladeError as exc:
                 self._environments[key] = exc
         found = self._environments[key]
         if isinstance(found, BladeError):
-            raise found
+            # a new exception each time: raising the kept one again would add every asking
+            # check's frames to its traceback, which pytest formats for each row, ever longer
+            raise type(found)(*found.args) from None
         return found
 
     @property

@@ -377,6 +377,11 @@ def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     """Attach the check's result row (plain data, so it crosses from xdist workers)."""
+    found = call.excinfo
+    if found is not None and isinstance(found.value, CheckFailed | BladeError) and _check_of(item):
+        # the row's words replace pytest's report of a check's finding (below); without frames
+        # pytest does not first format its traceback, parsing every module in it, once per row
+        found.traceback = found.traceback[:0]
     report = yield
     check_id = _check_of(item)
     plan = item.config.stash.get(PLAN_KEY, None)

@@ -78,3 +78,5 @@ def test_a_hanging_old_blade_costs_one_timeout(
     assert f"{len(errors)} errors" in run.output
     tried = [line for line in attempts.read_text().splitlines() if " -O " not in f" {line} "]
     assert len(tried) == 1, tried  # the probe's; every check after it knew the blade was down
+    # and none of them waited: the one timeout was the probe's, before the checks
+    assert max(row["duration"] for row in errors) < TIMEOUT
