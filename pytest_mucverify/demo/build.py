@@ -270,7 +270,8 @@ def site_toml(accounts: list[Instrument], calendar: Calendar) -> str:
         "demo = true",
         'physical_prefixes = ["/fujisan3", "/diska"]',
         "timeout = 20",
-        f"# the demo's data lie in {calendar.span[0]:%Y}: runs take this as TODAY unless --today says otherwise",
+        f"# the demo's nights run from {calendar.span[0]} to {calendar.span[-1]}: runs take the day"
+        " below as TODAY unless --today says otherwise",
         f"today = {calendar.today}",
         "",
         f"[hosts.{MUC}]",
