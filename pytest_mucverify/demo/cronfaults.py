@@ -106,6 +106,17 @@ def _shadowed_on_path(dest: Path, account: str, options: DemoOptions) -> None:
         _edit(home / rc, lambda t: t + "export PATH=$HOME/bin.v2.0:$PATH\n")
 
 
+def _shadowed_by_function(dest: Path, account: str, options: DemoOptions) -> None:
+    """An exported shell function of the tool's name, calling an old copy, in the muc rc."""
+    home = dest / "home" / account
+    switched = (home / ".dfosrc").read_bytes() == (home / ".dfosrc_muc").read_bytes()
+    for rc in (".dfosrc_muc", ".dfosrc") if switched else (".dfosrc_muc",):
+        _edit(
+            home / rc,
+            lambda t: t + 'autoDaily() { $HOME/old/autoDaily "$@"; }\nexport -f autoDaily\n',
+        )
+
+
 def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
     """The switch never happened: .dfosrc is still the old blade's and there is no .dfosrc_old."""
     home = dest / "home" / account
@@ -372,6 +383,12 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "commissioning.tool-versions",
         "autoDaily on the muc sets TOOL_VERSION to 2.1 and later to 2.0",
         _second_version_line,
+    ),
+    Fault(
+        "autodaily-shadowed-by-a-function",
+        "commissioning.tool-versions",
+        "the muc's rc exports a shell function autoDaily that runs an old copy",
+        _shadowed_by_function,
     ),
     Fault(
         "autodaily-shadowed-on-path",

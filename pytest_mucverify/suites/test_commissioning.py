@@ -104,7 +104,17 @@ def test_the_dfos_tools_are_standard_versions(account: AccountUnderTest) -> None
         problems += version_problems(tool, data, expected[tool], MINIMUM.get(tool))
     search_path = account.muc_env.variables.get("PATH", "")
     examined("PATH folders searched", len(search_path.split(":")))
+    functions = {
+        name.removeprefix("BASH_FUNC_").removesuffix("%%")
+        for name in account.muc_env.variables
+        if name.startswith("BASH_FUNC_")
+    }
     for tool in sorted(expected):
+        if tool in functions:
+            problems.append(
+                f"{tool}: the muc's rc files export a shell function {tool}, which runs instead"
+                f" of {bin_dir}/{tool}"
+            )
         found = account.find_program(account.muc, tool, search_path)
         if found is None:
             problems.append(f"{tool}: not on the muc's PATH ({search_path or 'empty'})")
