@@ -434,6 +434,8 @@ def pytest_report_teststatus(
 ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
     """``-v`` shows the check id and its status beside pytest's word; a check that could not
     decide (a blade error) counts as an error, as in the reports."""
+    if not isinstance(report, pytest.TestReport):
+        return None  # a collection error: pytest's own words
     row = row_of(report)
     if row is None or (report.when != "call" and report.passed):
         return None
