@@ -64,14 +64,16 @@ def night_blocks(plan: RunPlan, per_unit: int = NIGHTS_PER_UNIT) -> dict[str, di
 
 def work_unit(nodeid: str, blocks: Mapping[str, Mapping[str, int]]) -> str:
     """The xdist work unit of a test, from its node id (``path::test[account-night]``): a block of
-    an account's nights, the account for its checks of no night, the module for any other test."""
+    an account's nights; for the account's other checks their parameters (``giraffe``,
+    ``giraffe-DFO_RAW_DIR``: the checks of one tree share its listing, and the heavy trees spread
+    over the workers); the module for any other test."""
     base, bracket, params = nodeid.partition("[")
     if bracket and params.endswith("]"):
         params = params[:-1]
         for account in sorted(blocks, key=len, reverse=True):
             if params == account or params.startswith(account + "-"):
                 block = blocks[account].get(params[len(account) + 1 :])
-                return account if block is None else f"{account} nights #{block}"
+                return params if block is None else f"{account} nights #{block}"
     return base.rsplit("::", 1)[0]
 
 
@@ -81,6 +83,10 @@ def make_scheduler(config: Any, log: Any, plan: RunPlan) -> object:
     from xdist.scheduler import LoadScopeScheduling
 
     blocks = night_blocks(plan)
+    # the units go out in collection order (see nights_together): the account's own checks
+    # first, whose tree comparisons are the longest single tests, then the nights in order; xdist
+    # would otherwise send the largest units (the night blocks) first and the long tests last
+    config.option.loadscopereorder = False
 
     class NightBlockScheduling(LoadScopeScheduling):  # type: ignore[misc]
         """Whole blocks of an account's nights per worker."""

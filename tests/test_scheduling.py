@@ -85,8 +85,8 @@ def test_the_work_units_are_blocks_of_an_accounts_nights() -> None:
     assert work_unit(f"{test}[giraffe-2013-03-01]", blocks) == "giraffe nights #1"
     assert work_unit(f"{test}[giraffe-b-2013-02-21]", blocks) == "giraffe-b nights #0"
     assert work_unit(f"{test}[giraffe]", blocks) == "giraffe"
-    assert work_unit(f"{test}[giraffe-DFO_RAW_DIR]", blocks) == "giraffe"
-    assert work_unit(f"{test}[giraffe-no-night-window]", blocks) == "giraffe"
+    assert work_unit(f"{test}[giraffe-DFO_RAW_DIR]", blocks) == "giraffe-DFO_RAW_DIR"
+    assert work_unit(f"{test}[giraffe-no-night-window]", blocks) == "giraffe-no-night-window"
     assert work_unit(test, blocks) == "pytest_mucverify/suites/test_ab.py"
 
 
