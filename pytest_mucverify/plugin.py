@@ -45,6 +45,7 @@ from .runplan import (
     UsageProblem,
     make_plan,
 )
+from .schedule import make_scheduler, nights_together
 from .site import SiteError, load_site
 
 PLAN_KEY = pytest.StashKey[RunPlan]()
@@ -336,7 +337,8 @@ def selection_markers() -> list[tuple[str, str]]:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Each verification test can be selected the pytest way: by its check id (``-k
     qc1.values``), its phase (``-m phase_verification``) and family (``-m qc1``). A test that
-    names an unknown check is a broken suite: say so before anything runs."""
+    names an unknown check is a broken suite: say so before anything runs. A night's checks run
+    together (see :mod:`.schedule`)."""
     for item in items:
         check_id = _check_of(item)
         if check_id is None:
@@ -348,6 +350,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.extra_keyword_matches.add(check_id)
         item.add_marker(phase_marker(spec.phase))
         item.add_marker(spec.family)
+    plan = config.stash.get(PLAN_KEY, None)
+    if plan is not None:
+        items[:] = nights_together(items, plan)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under xdist's default ``load``, whole blocks of an account's nights per worker."""
+    plan = config.stash.get(PLAN_KEY, None)
+    if plan is None or config.getvalue("dist") != "load":
+        return None
+    return make_scheduler(config, log, plan)
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -425,6 +439,8 @@ def pytest_report_teststatus(
 ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
     """``-v`` shows the check id and its status beside pytest's word; a check that could not
     decide (a blade error) counts as an error, as in the reports."""
+    if not isinstance(report, pytest.TestReport):
+        return None  # a collection error: pytest's own words
     row = row_of(report)
     if row is None or (report.when != "call" and report.passed):
         return None

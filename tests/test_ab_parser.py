@@ -18,6 +18,7 @@ from pytest_mucverify.dfos.ab import (
     AbPath,
     AbSkipped,
     AssociationBlock,
+    _parse_any,
     expand,
     parse_ab,
     render_ab,
@@ -363,3 +364,25 @@ def test_expand_never_raises(path: str, env: dict[str, str]) -> None:
     assert len(set(missing)) == len(missing)
     if "$" not in path:
         assert (expanded, missing) == (path, [])
+
+
+plain_chars = st.sampled_from("ABCDMRS_/.$={}#\\-\t \n\x0b\x0c\x1c\x1f\r\x00")
+
+
+@FAST
+@given(st.text(plain_chars, max_size=500) | st.text(max_size=300))
+def test_the_plain_path_reads_as_the_general_parser(text: str) -> None:
+    """An ASCII AB with ended lines is split by str.split; whatever the text, the answer is the
+    one of the parser that decodes and tokenises line by line."""
+    for data in (
+        text.encode("utf-8", "surrogatepass"),
+        (text + "\n").encode("utf-8", "surrogatepass"),
+    ):
+        assert parse_ab(data, "x.ab") == _parse_any(data, "x.ab")
+
+
+def test_a_demo_ab_and_an_overlong_line_read_as_the_general_parser() -> None:
+    _ab, text = demo_ab()
+    long_line = "RAWFILE\t/" + "x" * LINE_CAP + "\tBIAS\n"
+    for data in (text.encode(), (text + long_line).encode(), (text + "#c\n\n  \t\n").encode()):
+        assert parse_ab(data, "x.ab") == _parse_any(data, "x.ab")

@@ -264,8 +264,59 @@ def _check(entry: AbEntry, seen: dict[str, int], diags: _Diagnostics) -> AbPath 
     return None
 
 
+_NOT_PLAIN = re.compile(rb"[\x00\r\x0b\x0c\x1c-\x1f]")
+"""what keeps an ASCII AB off the plain path: a NUL, a carriage return, or a character that
+``str.split`` takes for whitespace but the AB format does not."""
+
+
+def _is_plain(data: bytes) -> bool:
+    """ASCII, every line ended, none over LINE_CAP, none of ``_NOT_PLAIN``."""
+    return (
+        data.endswith(b"\n")
+        and data.isascii()
+        and _NOT_PLAIN.search(data) is None
+        and (len(data) <= LINE_CAP or max(map(len, data.split(b"\n"))) <= LINE_CAP)
+    )
+
+
 def parse_ab(data: bytes, name: str = "") -> AssociationBlock:
     """Parse an AB; whatever ``data`` holds, the answer is an AssociationBlock (see module doc)."""
+    if _is_plain(data):
+        return _parse_plain(data.decode("ascii"), name)
+    return _parse_any(data, name)
+
+
+def _parse_plain(text: str, name: str) -> AssociationBlock:
+    """An AB as the DFOS tools write it (ASCII, every line ended, none overlong, no NUL or
+    carriage return): decoded at once, and a line without ``#`` split by ``str.split``, which
+    then cuts exactly where the AB format does. Gives what :func:`_parse_any` gives."""
+    diags = _Diagnostics()
+    lines: list[AbLine] = []
+    entries: list[AbEntry] = []
+    paths: list[AbPath] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.split("\n")[:-1], start=1):
+        columns, comment = _split(line) if "#" in line else (line.split(), None)
+        if columns:
+            entry = AbEntry(number, columns[0], tuple(columns[1:]), comment)
+            entries.append(entry)
+            lines.append(entry)
+            path = _check(entry, seen, diags)
+            if path is not None:
+                paths.append(path)
+        elif comment is not None:
+            lines.append(AbComment(number, comment))
+        else:
+            lines.append(AbBlank(number))
+    if not entries:
+        diags.add(0, AbProblem.NO_QUALIFIERS, "no qualifier lines")
+    return AssociationBlock(
+        name, tuple(entries), tuple(lines), diags.result(), tuple(paths), frozenset(diags.kinds)
+    )
+
+
+def _parse_any(data: bytes, name: str) -> AssociationBlock:
+    """Whatever the bytes hold: decoded line by line, every problem of the module doc found."""
     diags = _Diagnostics()
     lines: list[AbLine] = []
     entries: list[AbEntry] = []

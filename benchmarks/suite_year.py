@@ -1,0 +1,226 @@
+"""The whole suite on a dense year of one account, against reading every file of the site once.
+
+Builds (or reuses, from --workdir) a demo site of --nights nights at --density CALIB ABs of each
+raw type a night (giraffe has three raw types: density 33 is ~100 ABs a night) and one of
+--short-nights nights, and times how long each build takes. Then, interleaved in rounds, in one
+process tree:
+
+- the floor: ``find <both blade trees> -type f -printf '%s %T@ %p\\n'`` and ``cat`` of every file
+  of the same site, i.e. every file listed and read once;
+- the verification suite at ``-n 0`` and ``-n 2`` on the year, and on the short site.
+
+Each run is measured in a fresh child (``--measure``): wall time, CPU time of the whole process
+tree (``getrusage(RUSAGE_CHILDREN)``, xdist's workers included) and the peak RSS of the largest
+process of it; the load average is recorded beside each run. Prints the medians, the ratios the
+README quotes and the targets, and writes them to <workdir>/suite_year.json.
+
+Run: python benchmarks/suite_year.py [--nights 365] [--short-nights 90] [--density 33]
+     [--repeat 3] [--workdir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SUITES = REPO / "pytest_mucverify" / "suites"
+ACCOUNT = "giraffe"
+BLADES = ("muc02", "dfo23")
+
+
+def measure(command: list[str]) -> int:
+    """Run the command as this process's only child; print its wall time, CPU and peak RSS."""
+    started = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    wall = time.perf_counter() - started
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(
+        json.dumps(
+            {
+                "wall": wall,
+                "cpu": usage.ru_utime + usage.ru_stime,
+                "peak_mib": usage.ru_maxrss / 1024,
+                "returncode": done.returncode,
+                "stderr": done.stderr.decode(errors="replace")[-2000:],
+            }
+        )
+    )
+    return 0
+
+
+def measured(command: list[str], cwd: Path) -> dict[str, Any]:
+    """One run, measured in a fresh child so that its peak RSS is its own."""
+    load = os.getloadavg()[0]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUCVERIFY_", "PYTEST_"))}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
+    done = subprocess.run(
+        [sys.executable, __file__, "--measure", "--", *command],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout)
+    result["load"] = load
+    return result
+
+
+def build(site_dir: Path, nights: int, density: int, timings: dict[str, float]) -> Path:
+    """The site of this size, built unless the workdir has it; its build time kept beside it."""
+    site = site_dir / "site.toml"
+    key = site_dir.name
+    if site.is_file() and key in timings:
+        return site
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest_mucverify.cli",
+            "demo-site",
+            f"--accounts={ACCOUNT}",
+            f"--nights={nights}",
+            f"--density={density}",
+            str(site_dir),
+        ],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    timings[key] = time.perf_counter() - started
+    return site
+
+
+def site_files(site: Path) -> tuple[int, int]:
+    count = size = 0
+    for blade in BLADES:
+        for folder, _dirs, files in os.walk(site.parent / "hosts" / blade):
+            for name in files:
+                count += 1
+                size += os.lstat(os.path.join(folder, name)).st_size
+    return count, size
+
+
+def floor_command(site: Path) -> list[str]:
+    trees = " ".join(str(site.parent / "hosts" / blade) for blade in BLADES)
+    script = (
+        f"find {trees} -type f -printf '%s %T@ %p\\n' >/dev/null &&"
+        f" find {trees} -type f -print0 | xargs -0 cat >/dev/null"
+    )
+    return ["sh", "-c", script]
+
+
+def suite_command(site: Path, workers: int, reports: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        str(SUITES),
+        f"--account={ACCOUNT}",
+        f"--site={site}",
+        f"--reports-dir={reports}",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-n",
+        str(workers),
+    ]
+
+
+def median(runs: list[dict[str, Any]], field: str) -> float:
+    return statistics.median(run[field] for run in runs)
+
+
+def main() -> int:
+    if sys.argv[1:2] == ["--measure"]:
+        return measure(sys.argv[3:])
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--nights", type=int, default=365)
+    parser.add_argument("--short-nights", type=int, default=90)
+    parser.add_argument("--density", type=int, default=33)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/mucverify-suite-year"))
+    args = parser.parse_args()
+    work = args.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    timings_file = work / "build-seconds.json"
+    timings = json.loads(timings_file.read_text()) if timings_file.is_file() else {}
+    sites = {}
+    for nights in (args.nights, args.short_nights):
+        sites[nights] = build(work / f"year-{nights}", nights, args.density, timings)
+        timings_file.write_text(json.dumps(timings, indent=1))
+        count, size = site_files(sites[nights])
+        print(
+            f"{nights} nights, density {args.density}: built in"
+            f" {timings[f'year-{nights}']:.0f} s; {count} files, {size / 2**20:.0f} MiB"
+        )
+    series: dict[str, list[dict[str, Any]]] = {}
+    for attempt in range(args.repeat):
+        for nights, site in sites.items():
+            runs = {
+                f"floor {nights}": floor_command(site),
+                f"-n 0 {nights}": suite_command(site, 0, work / f"reports-{nights}-0"),
+                f"-n 2 {nights}": suite_command(site, 2, work / f"reports-{nights}-2"),
+            }
+            for name, command in runs.items():
+                result = measured(command, REPO)
+                if result["returncode"] not in (0,) and not name.startswith("floor"):
+                    print(f"{name}: exit {result['returncode']}\n{result['stderr']}")
+                series.setdefault(name, []).append(result)
+                print(
+                    f"  round {attempt + 1} {name:12} {result['wall']:7.2f} s wall"
+                    f" {result['cpu']:7.2f} s CPU {result['peak_mib']:6.0f} MiB"
+                    f"  load {result['load']:.1f}",
+                    flush=True,
+                )
+    summary = {
+        name: {field: median(runs, field) for field in ("wall", "cpu", "peak_mib", "load")}
+        for name, runs in series.items()
+    }
+    year, short = args.nights, args.short_nights
+    ratios = {
+        "suite -n 2 / floor": summary[f"-n 2 {year}"]["wall"] / summary[f"floor {year}"]["wall"],
+        "suite -n 0 / floor": summary[f"-n 0 {year}"]["wall"] / summary[f"floor {year}"]["wall"],
+        "CPU -n 2 / CPU -n 0": summary[f"-n 2 {year}"]["cpu"] / summary[f"-n 0 {year}"]["cpu"],
+        "wall -n 0 / wall -n 2": summary[f"-n 0 {year}"]["wall"] / summary[f"-n 2 {year}"]["wall"],
+        f"-n 0 wall {year}/{short} nights": summary[f"-n 0 {year}"]["wall"]
+        / summary[f"-n 0 {short}"]["wall"],
+        f"-n 2 wall {year}/{short} nights": summary[f"-n 2 {year}"]["wall"]
+        / summary[f"-n 2 {short}"]["wall"],
+        f"-n 0 CPU {year}/{short} nights": summary[f"-n 0 {year}"]["cpu"]
+        / summary[f"-n 0 {short}"]["cpu"],
+        f"floor {year}/{short} nights": summary[f"floor {year}"]["wall"]
+        / summary[f"floor {short}"]["wall"],
+        "peak MiB, largest process": max(s["peak_mib"] for s in summary.values()),
+    }
+    print(f"\nmedians of {args.repeat} (load average at the start of each run):")
+    for name, values in summary.items():
+        print(
+            f"  {name:12} {values['wall']:7.2f} s wall {values['cpu']:7.2f} s CPU"
+            f" {values['peak_mib']:6.0f} MiB  load {values['load']:.1f}"
+        )
+    print(
+        "ratios (targets: ≤ 3; ≤ 1.15; ≥ 1.3; nights ratio within 10 % of"
+        f" {year / short:.2f}; peak ≤ 500 MiB):"
+    )
+    for name, value in ratios.items():
+        print(f"  {name:28} {value:.2f}")
+    (work / "suite_year.json").write_text(
+        json.dumps(
+            {"builds": timings, "medians": summary, "ratios": ratios, "runs": series}, indent=1
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
