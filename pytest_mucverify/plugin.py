@@ -7,17 +7,18 @@ sees), report/ (rows and reports), demo/ (the simulated site).
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
-from .blade import BladeError, hosts_down, mark_down, probe, ssh
+from .blade import BladeError, mark_down, ssh
 from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
 from .phases import PHASES, reached
+from .planconfig import plan_from_config
+from .probing import plan_hosts, probe_blades
 from .report import htmlreport
 from .report.outcome import ROW_PROPERTY, failure_repr, make_row, row_of
 from .report.recorder import (
@@ -31,8 +32,6 @@ from .report.recorder import (
 from .report.rows import ERROR, FAILED
 from .report.waivers import WaiverError, WaiverSet, site_waivers
 from .runplan import (
-    DEFAULT_PHASE,
-    DEFAULT_REPORTS_DIR,
     HELP_ACCOUNT,
     HELP_DATES,
     HELP_HOST,
@@ -43,10 +42,9 @@ from .runplan import (
     HELP_TODAY,
     RunPlan,
     UsageProblem,
-    make_plan,
 )
 from .schedule import make_scheduler, nights_together
-from .site import SiteError, load_site
+from .site import SiteError
 
 PLAN_KEY = pytest.StashKey[RunPlan]()
 CONTEXTS_KEY = pytest.StashKey[dict[str, AccountUnderTest]]()
@@ -82,64 +80,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addini("mucverify_reports_dir", HELP_REPORTS_DIR)
 
 
-def _setting(
-    config: pytest.Config, option: str, ini: str, env: str | None, default: str | None
-) -> str | None:
-    """Command line, then ini, then environment, then the default."""
-    value = config.getoption(option)
-    if value:
-        return str(value)
-    ini_value = config.getini(ini)
-    if ini_value:
-        return str(ini_value)
-    if env and os.environ.get(env):
-        return os.environ[env]
-    return default
-
-
-def _load_plan(config: pytest.Config) -> RunPlan:
-    site_value = _setting(config, "site", "mucverify_site", "MUCVERIFY_SITE", None)
-    if not site_value:
-        raise UsageProblem(
-            "no site given: use --site=PATH to a site file, or --site=demo for the simulated blade pair"
-        )
-    phase = (
-        _setting(config, "phase", "mucverify_phase", "MUCVERIFY_PHASE", DEFAULT_PHASE)
-        or DEFAULT_PHASE
-    )
-    reports = Path(
-        _setting(config, "reports_dir", "mucverify_reports_dir", None, DEFAULT_REPORTS_DIR)
-        or DEFAULT_REPORTS_DIR
-    )
-    if phase not in PHASES:
-        raise UsageProblem(f"--phase={phase}: not a phase; use one of {', '.join(PHASES)}")
-    reports = reports if reports.is_absolute() else Path(config.invocation_params.dir) / reports
-    for folder in (reports, *reports.parents):
-        if folder.exists():
-            if not folder.is_dir():
-                raise UsageProblem(f"--reports-dir={reports}: {folder} is a file, not a folder")
-            break
-    if site_value == "demo":
-        from .demo.cache import cached_demo_site
-
-        site_path = cached_demo_site(Path(config.rootpath) / ".mucverify-cache", phase=phase)
-    else:
-        site_path = Path(site_value)
-        if site_path.is_dir():
-            site_path = site_path / "site.toml"
-    site = load_site(site_path)
-    return make_plan(
-        site,
-        config.getoption("account"),
-        config.getoption("host"),
-        config.getoption("ops_host"),
-        phase,
-        reports,
-        config.getoption("dates"),
-        _setting(config, "today", "mucverify_today", "MUCVERIFY_TODAY", None),
-    )
-
-
 SUITES = Path(__file__).parent / "suites"
 """the verification suites, shipped with the package."""
 
@@ -159,7 +99,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if config.args_source != pytest.Config.ArgsSource.ARGS:
         config.args[:] = [str(SUITES)]
     try:
-        plan = _load_plan(config)
+        plan = plan_from_config(config)
         waivers = site_waivers(plan.site)
     except (UsageProblem, SiteError, WaiverError) as exc:
         raise pytest.UsageError(str(exc)) from None
@@ -188,33 +128,10 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[WAIVERS_KEY] = (waivers, dt.date.fromisoformat(day))
 
 
-def plan_hosts(plan: RunPlan) -> dict[str, str]:
-    """Every blade of the plan, with the first account that reaches it."""
-    found: dict[str, str] = {}
-    for target in plan.targets:
-        for name in (target.host, target.ops_host):
-            found.setdefault(name, target.account.name)
-    return found
-
-
 def pytest_unconfigure(config: pytest.Config) -> None:
     """The controller closes the run's ssh connections (workers only borrowed them)."""
     if getattr(config, "workerinput", None) is None:
         ssh.close_connections()
-
-
-def probe_blades(plan: RunPlan) -> dict[str, str]:
-    """Each blade of the plan answers once before any check runs, all at the same time; a dead
-    or hanging one is marked down, so every check that needs it is an error row at once."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    blades = {name: (plan.site.hosts[name], account) for name, account in plan_hosts(plan).items()}
-    with ThreadPoolExecutor(max_workers=max(1, min(8, len(blades)))) as pool:
-        answers = dict(zip(blades, pool.map(lambda hb: probe(*hb), blades.values()), strict=True))
-    for name, reason in answers.items():
-        if reason:
-            mark_down(name, reason)
-    return hosts_down()
 
 
 SMALL_RUN_NIGHTS = 730
@@ -230,7 +147,7 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     if not config.getoption("account"):
         return None
     try:
-        plan = _load_plan(config)
+        plan = plan_from_config(config)
     except (UsageProblem, SiteError):
         return None  # pytest_configure reports it as a usage error
     nights = sum(len(target.nights) for target in plan.targets)
