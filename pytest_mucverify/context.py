@@ -102,7 +102,7 @@ class AccountUnderTest:
         root = self.muc.stat(self.data_root)
         if root is None:
             raise BladeError(f"{self.muc.name}:{self.data_root}: does not exist")
-        listing = self.muc.tree(self.data_root, max_depth=1)
+        listing = self.listing(self.muc, self.data_root, max_depth=1)
         if listing.errors:
             raise BladeError(
                 f"{self.muc.name}: cannot list {self.data_root}: {'; '.join(listing.errors)}"
