@@ -53,10 +53,12 @@ class Blade:
         self.home = home or f"/home/{account}"
         self.commands = HostCommands(host, account, self.home, backend)
         self.demo = host.root is not None
-        if host.url.startswith("local://"):
-            self.files: FileAccess = LocalFiles(host.root, host.mounts)
+        self.remote = not host.url.startswith("local://")
+        """whether each question travels to another machine (a round trip)."""
+        if self.remote:
+            self.files: FileAccess = RemoteFiles(self._run_raw)
         else:
-            self.files = RemoteFiles(self._run_raw)
+            self.files = LocalFiles(host.root, host.mounts)
         self._answers = Answers()
 
     def __repr__(self) -> str:
