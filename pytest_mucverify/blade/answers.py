@@ -15,6 +15,7 @@ blade, a system call on this machine): how the project proves no question is put
 from __future__ import annotations
 
 import contextlib
+import copy
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any, TypeVar
@@ -82,7 +83,8 @@ class Answers:
         try:
             answer = ask()
         except keep_failures as exc:
-            self._keep(key, True, exc.with_traceback(None), 1)
+            # a copy without the traceback, which would hold the failed call's frames
+            self._keep(key, True, copy.copy(exc), 1)
             raise
         self._keep(key, False, answer, weigh(answer))
         return answer
