@@ -195,7 +195,7 @@ def test_many_trees_in_one_find_agree_with_each_tree(pair: Pair, tmp_path: Path)
 
     def counted(program: str, *args: str) -> tuple[int, bytes, str]:
         commands.append((program, *args))
-        return pair.remote._run_raw(program, *args)
+        return pair.remote.commands.run_raw(program, *args)
 
     for depth in (None, 1):
         commands.clear()

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 from ..site import Host
-from .answers import Answers, reached_host, watch
+from .answers import Answers, reached_host, watch, weight_of
 from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
 from .commands import CommandOutput, HostCommands, probe
 from .environment import SourcedEnvironment, source_rc_files
@@ -90,7 +90,7 @@ class Blade:
             (operation, *arguments),
             lambda: self._asked(operation, arguments, ask),
             (BladeError,),
-            *([weigh] if weigh else []),
+            weigh or weight_of,
         )
         return kept
 
