@@ -204,9 +204,10 @@ CHECKS: tuple[CheckSpec, ...] = (
     ),
     CheckSpec(
         "rc.switched",
-        "operational",
+        "baseline",
         "II.5",
-        ".dfosrc_old kept, .dfosrc is the muc one, .dfosrc_muc gone or identical",
+        ".dfosrc the old blade's until the switch; then .dfosrc_old the old one, .dfosrc the muc"
+        " one, .dfosrc_muc gone or identical",
     ),
     CheckSpec(
         "rc.no-xv",
@@ -275,7 +276,7 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     "commissioning.ab-list-clean": "the commissioning date's AB list and AB folders looked at;"
     " once operational, at least one AB of the date on the muc (none fails)",
     "commissioning.tool-versions": "every tool of [tool_versions] read (none listed fails)",
-    "rc.switched": "the rc files compared",
+    "rc.switched": "the rc files compared, the old blade's rc variables read",
     "rc.no-xv": "the rc, job, config and tool files and the muc crontab read",
     "qc1.values": "per night both blades process: at least one product paired (none fails)",
     "qc1.scores": "per night both blades process: at least one AB scored on both (none fails)",

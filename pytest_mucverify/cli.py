@@ -107,13 +107,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
 def _tool(name: str) -> Callable[[Sequence[str]], int]:
     """Subcommands with their own argument parser (and --help), handed the rest of the line."""
     from . import crontab_lint, qc1tools
-    from .report import signoff
+    from .report import signoff_cli
 
     tools: dict[str, Callable[[Sequence[str]], int]] = {
         "qc1": qc1tools.qc1_main,
         "compare-qc1": qc1tools.compare_main,
         "crontab-lint": crontab_lint.main,
-        "signoff": signoff.main,
+        "signoff": signoff_cli.main,
     }
     return tools[name]
 

@@ -34,6 +34,10 @@ class AccountUnderTest:
         self.ops = Blade(plan.site.hosts[target.ops_host], self.name, home=self.spec.home)
         self._environments: dict[tuple[str, tuple[str, ...]], SourcedEnvironment | BladeError] = {}
         self._listings: dict[tuple[str, str, int | None], TreeListing] = {}
+        self._digests: dict[
+            tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None],
+            tuple[dict[str, str], list[str]],
+        ] = {}
         self._crontabs: dict[str, Crontab] = {}
 
     def __repr__(self) -> str:
@@ -175,6 +179,21 @@ class AccountUnderTest:
         if listing.errors:
             raise BladeError(f"{blade.name}: cannot list {path}: {'; '.join(listing.errors[:5])}")
         return listing
+
+    def tree_digests(
+        self,
+        blade: Blade,
+        path: str,
+        names: tuple[str, ...] | None,
+        parts: tuple[str, ...] | None = None,
+    ) -> tuple[dict[str, str], list[str]]:
+        """SHA-256 by relative path of the files below path (below its entries named in parts,
+        when given) whose names match (all when None), from one command on the blade, kept for
+        every check of this worker; and what could not be read."""
+        key = (blade.name, path, names, parts)
+        if key not in self._digests:
+            self._digests[key] = blade.digest_tree(path, names, parts)
+        return self._digests[key]
 
     def crontab(self, blade: Blade) -> Crontab:
         """What ``crontab -l`` prints for the account on that blade, parsed; none is empty."""

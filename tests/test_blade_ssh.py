@@ -549,3 +549,25 @@ def test_a_sourced_rc_can_be_replaced_alike(pair: Pair, tmp_path: Path) -> None:
     finally:
         chain.unlink()
         other.unlink()
+
+
+def test_links_below_agree_and_say_where_they_lead(pair: Pair) -> None:
+    listed = []
+    for blade in pair.both:
+        links, problems = blade.links_below(pair.root)
+        assert problems == []
+        listed.append(sorted((link.path, link.target, link.leads_to) for link in links))
+    assert listed[0] == listed[1]
+    assert ("link", "plain.txt", "f") in listed[0]
+    assert ("dangling", "nowhere/at/all", "N") in listed[0]
+    assert ("loop", "loop", "L") in listed[0]
+    assert ("nested/up", "../plain.txt", "f") in listed[0]
+
+
+def test_digests_of_a_tree_agree_with_one_command(pair: Pair) -> None:
+    (local, local_problems), (remote, remote_problems) = (
+        b.digest_tree(pair.root, ("*.txt",)) for b in pair.both
+    )
+    assert local == remote and local_problems == remote_problems == []
+    assert local["nested/deeper/leaf.txt"] == hashlib.sha256(b"leaf\n").hexdigest()
+    assert ODD_NAME in local and "link" not in local

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from pytest_mucverify.blade.listing import FileStat
-from pytest_mucverify.dfos.migration import compare_files, exact_copy_expected
+from pytest_mucverify.dfos.migration import (
+    compare_files,
+    content_matters,
+    digested_names,
+    exact_copy_expected,
+    readable_by,
+)
 from pytest_mucverify.dfos.placement import fits_allowed, stray_fits
 
 TRANSITION = dt.date(2013, 2, 21)
@@ -69,3 +75,39 @@ def test_the_mucs_own_nights_need_not_be_copies() -> None:
     assert exact_copy_expected("REPORT/x", TRANSITION)
     old = [entry("2013-02-22/x.log", 10)]
     assert compare_files(old, [], lambda p: exact_copy_expected(p, TRANSITION)) == ([], 0)
+
+
+def test_a_copy_the_account_cannot_read_is_a_shortfall() -> None:
+    old = [entry("2013-02-01/a.log"), entry("2013-02-01/b.log"), entry("2013-02-01/c.log")]
+    new = [
+        FileStat("2013-02-01/a.log", "f", 0o000, 1, "giraffe", 10, 100),
+        FileStat("2013-02-01/b.log", "f", 0o600, 0, "root", 10, 100),
+        FileStat("2013-02-01/c.log", "f", 0o640, 0, "root", 10, 100),
+    ]
+    shortfalls, compared = compare_files(old, new, lambda path: True, reader="giraffe")
+    assert compared == 3
+    assert [str(s) for s in shortfalls] == [
+        "2013-02-01/a.log  on the muc owned by giraffe, mode 0000: giraffe cannot read it",
+        "2013-02-01/b.log  on the muc owned by root, mode 0600: giraffe cannot read it",
+    ]
+    assert readable_by(new[2], "giraffe") and not readable_by(new[0], "giraffe")
+
+
+@pytest.mark.parametrize(
+    ("variable", "path", "by_content"),
+    [
+        ("DFO_LOG_DIR", "2013-02-01/GIRAF.2013-02-01T10:11:12.123.ab", True),
+        ("DFO_LOG_DIR", "2013-02-01/GIRAF.2013-02-01T10:11:12.123.score", True),
+        ("DFO_CAL_DIR", "2013-02-01/qc/GI_MBIA_130201A_1x1.paf", True),
+        ("TMP_DIR", "config.calChecker", True),
+        ("GEN_CALDIR", ".dfosrc", True),
+        ("DFO_LST_DIR", "2013-02-01/data_report_2013-02-01.txt", True),
+        ("DFO_LOG_DIR", "2013-02-01/GIRAF.2013-02-01T10:11:12.123.log", False),
+        ("DFO_HDR_DIR", "2013-02-01/GIRAF.2013-02-01T10:11:12.123.hdr", False),
+        ("DFO_PLT_DIR", "2013-02-01/x.png", False),
+        ("GEN_CALDIR", "GI_LINE_CATALOG.fits", False),
+        ("DFO_LOG_DIR", "2013-02-01/x.ab.bak", False),
+    ],
+)
+def test_which_files_are_compared_by_content(variable: str, path: str, by_content: bool) -> None:
+    assert content_matters(digested_names(variable), path) is by_content

@@ -8,7 +8,7 @@ from pytest_mucverify.blade.listing import FIND_FIELDS, parse_find_output, secon
 from pytest_mucverify.dfos.condor import slot_names
 from pytest_mucverify.dfos.dbrc import hosts_named
 from pytest_mucverify.dfos.layout import parse_muc_migrate_config
-from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
+from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables, xv_calls
 from pytest_mucverify.report.rows import ResultRow, verdict
 
 PREFIXES = ("/fujisan3", "/diska")
@@ -21,6 +21,12 @@ PREFIXES = ("/fujisan3", "/diska")
         ("/bin:/diska/data/giraffe/bin", "physical prefix /diska"),
         ("dfo23.hq.eso.org", "names the old blade dfo23"),
         ("ssh giraffe@dfo23", "names the old blade dfo23"),
+        ("DFO23.hq.eso.org", "names the old blade dfo23"),
+        ("$DFO_CAL_DIR,/fujisan3/data/giraffe/gencal", "physical prefix /fujisan3"),
+        ("/data/../fujisan3/data/giraffe/gencal", "physical prefix /fujisan3"),
+        ("/data/giraffe/./../../diska/x", "physical prefix /diska"),
+        ("//fujisan3/data/giraffe", "physical prefix /fujisan3"),
+        ("file:///fujisan3/data/giraffe/plots", "physical prefix /fujisan3"),
     ],
 )
 def test_a_leak_is_found(value: str, reason: str) -> None:
@@ -29,7 +35,16 @@ def test_a_leak_is_found(value: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "value", ["/data/giraffe/raw", "/data/fujisan3x", "xdfo234", "/home/giraffe/diskarray"]
+    "value",
+    [
+        "/data/giraffe/raw",
+        "/data/fujisan3x",
+        "xdfo234",
+        "/home/giraffe/diskarray",
+        "/data/fujisan3/x",
+        "/a/b/../../..",
+        "~/fujisan3",
+    ],
 )
 def test_a_clean_value_is_not_a_leak(value: str) -> None:
     assert leaks({"X": value}, PREFIXES, {"dfo23"}) == []
@@ -136,3 +151,28 @@ def test_short_and_compressed_fits_names_are_fits() -> None:
 
     assert all(is_fits(n) for n in ("x.fit", "x.FTS", "x.fits.bz2", "x.fit.gz", "x.fits.Z"))
     assert not any(is_fits(n) for n in ("x.fits.txt", "fits", "x.hdr"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "export DFO_VIEWER=${DFO_VIEWER:-xv}",
+        ": ${DFO_VIEWER:=xv}",
+        'for f in *.gif; do "xv" "$f" & done',
+        "xv>/dev/null 2>&1 $f &",
+        'PLOT_VIEWER "xv"',
+        "VIEWER=xv",
+        "/usr/X11R6/bin/xv a.gif",
+        "alias view=xv",
+        'show() { xv "$@"; }',
+    ],
+)
+def test_xv_is_found_however_it_is_called(text: str) -> None:
+    assert xv_calls("f", "# first\n" + text) == [f"f line 2: {text}"]
+
+
+@pytest.mark.parametrize(
+    "text", ["xvfb-run foo", "echo xvalue", "cp a.xv b", "DFO_XV_OLD=1", "my-xv-thing"]
+)
+def test_words_that_hold_xv_are_not_calls(text: str) -> None:
+    assert xv_calls("f", text) == []

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import xml.etree.ElementTree as ET
+from collections import Counter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -97,6 +98,20 @@ def test_pytest_html_has_the_columns_and_a_verdict_per_account(run: Path) -> Non
     assert '<td class="col-checkStatus">failed</td>' in owner
     assert 'data-column-type="checkStatus"' in page
     assert re.search(r"giraffe on muc02 \(operational\): <b[^>]*>INCOMPLETE</b>", page)
+
+
+def test_pytest_html_counts_every_check_not_only_passed_and_failed(run: Path) -> None:
+    page = (run / "run.html").read_text()
+    results = json.loads(
+        (run / "reports" / "giraffe" / "muc02" / "partial-results.json").read_text()
+    )
+    statuses = Counter(row["status"] for row in results["checks"])
+    line = re.search(
+        r'<p class="mucverify-count">(\d+) checks of 1 account in [\d.]+ s: ([^<]*)</p>', page
+    )
+    assert line, "the run's own count of checks is in the summary"
+    assert int(line.group(1)) == sum(statuses.values())
+    assert statuses["waived"] == 1 and "1 waived" in line.group(2)
 
 
 CRAFTED = """

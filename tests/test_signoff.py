@@ -18,7 +18,8 @@ from helpers import build_site, verify
 
 from pytest_mucverify.catalogue import CHECKS
 from pytest_mucverify.report.rows import ResultRow
-from pytest_mucverify.report.signoff import main, signoff
+from pytest_mucverify.report.signoff import signoff
+from pytest_mucverify.report.signoff_cli import main
 from pytest_mucverify.report.writer import AccountRun, write_account_reports
 
 NOW = dt.datetime.now(dt.UTC)

@@ -16,7 +16,14 @@ from typing import Any, TypeVar
 
 from ..site import Host
 from .answers import Answers, reached_host, watch, weight_of
-from .bulk import digest_with_sha256sum, read_headers_remote, read_with_tar
+from .bulk import (
+    LinkEntry,
+    digest_tree,
+    digest_with_sha256sum,
+    list_links,
+    read_headers_remote,
+    read_with_tar,
+)
 from .commands import CommandOutput, HostCommands, probe
 from .environment import SourcedEnvironment, source_rc_files
 from .errors import BladeError, CommandTimedOut, HostUnreachable, hosts_down, mark_down
@@ -32,6 +39,7 @@ __all__ = [
     "FileAccessError",
     "FileStat",
     "HostUnreachable",
+    "LinkEntry",
     "SourcedEnvironment",
     "TreeListing",
     "hosts_down",
@@ -169,6 +177,49 @@ class Blade:
 
         found, problems = self._once("digests", tuple(paths), ask, lambda _: 1 + len(paths))
         return dict(found), dict(problems)
+
+    def digest_tree(
+        self, path: str, names: Sequence[str] | None = None, parts: Sequence[str] | None = None
+    ) -> tuple[dict[str, str], list[str]]:
+        """SHA-256 of the files below path (below its entries named in parts, when given) whose
+        names match one of the shell patterns (every file when None), by path relative to it:
+        one command on the host for the tree, the contents never travel. What could not be
+        read, one line each. Not kept here: the account's context keeps it per tree."""
+
+        def ask() -> tuple[dict[str, str], list[str]]:
+            try:
+                real = self.files.real_path(path)
+            except FileAccessError as exc:
+                return {}, [str(exc)]
+            found, problems = digest_tree(self._run_raw, real, names, parts)
+            return found, [line.replace(real, path) for line in problems]
+
+        return self._asked(
+            "digest_tree",
+            (
+                path,
+                tuple(names) if names is not None else None,
+                tuple(parts) if parts is not None else None,
+            ),
+            ask,
+        )
+
+    def links_below(self, path: str) -> tuple[list[LinkEntry], list[str]]:
+        """Every symbolic link below path (not followed): where it points and what is there, by
+        one ``find`` on the host; what could not be read, one line each."""
+
+        def ask() -> tuple[list[LinkEntry], list[str]]:
+            try:
+                real = self.files.real_path(path)
+            except FileAccessError as exc:
+                return [], [str(exc)]
+            links, problems = list_links(self._run_raw, real)
+            return links, [line.replace(real, path) for line in problems]
+
+        links, problems = self._once(
+            "links_below", (path,), ask, lambda found: 1 + len(found[0]) + len(found[1])
+        )
+        return list(links), list(problems)
 
     def read_headers(self, paths: Sequence[str]) -> tuple[dict[str, bytes], dict[str, str]]:
         """The header blocks of FITS files (plain, .gz, or .hdr text) and the reason for each that

@@ -10,6 +10,7 @@ import base64
 import io
 import tarfile
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 BATCH = 400
 """paths per command: well under the kernel's argument-length limit for long DFOS paths."""
@@ -87,19 +88,38 @@ def read_headers_remote(
     return headers, problems
 
 
+_SHA256SUM_ESCAPES = {"n": "\n", "r": "\r", "\\": "\\"}
+
+
 def _unescape_sha256sum_name(name: str) -> str:
-    """GNU sha256sum writes a name holding a backslash or newline escaped, its line starting with
-    a backslash: ``\\\\`` for a backslash, ``\\n`` for a newline."""
+    """GNU sha256sum writes a name holding a backslash, a newline (or, from coreutils 9, a
+    carriage return) escaped, its line starting with a backslash: ``\\\\``, ``\\n``, ``\\r``."""
     out: list[str] = []
     i = 0
     while i < len(name):
         if name[i] == "\\" and i + 1 < len(name):
-            out.append("\n" if name[i + 1] == "n" else name[i + 1])
+            out.append(_SHA256SUM_ESCAPES.get(name[i + 1], name[i + 1]))
             i += 2
             continue
         out.append(name[i])
         i += 1
     return "".join(out)
+
+
+def parse_sha256sum(out: bytes) -> dict[str, str]:
+    """``sha256sum`` output (text or binary mode, escaped names too) as digests by name."""
+    digests: dict[str, str] = {}
+    for raw in out.decode("utf-8", "surrogateescape").split("\n"):
+        if not raw:
+            continue
+        escaped = raw.startswith("\\")
+        line = raw[1:] if escaped else raw
+        digest, name = line[:64], line[64:]
+        if len(digest) != 64 or name[:2] not in ("  ", " *"):
+            continue
+        name = name[2:]
+        digests[_unescape_sha256sum_name(name) if escaped else name] = digest.lower()
+    return digests
 
 
 def digest_with_sha256sum(
@@ -113,17 +133,7 @@ def digest_with_sha256sum(
     for start in range(0, len(paths), BATCH):
         batch = list(paths[start : start + BATCH])
         status, out, err = run("sha256sum", "--", *batch)
-        for raw in out.decode("utf-8", "surrogateescape").split("\n"):
-            if not raw:
-                continue
-            escaped = raw.startswith("\\")
-            digest, sep, name = raw.lstrip("\\").partition("  ")
-            if not sep:
-                digest, sep, name = raw.lstrip("\\").partition(" *")
-            if escaped:
-                name = _unescape_sha256sum_name(name)
-            if sep and len(digest) == 64:
-                digests[name] = digest
+        digests.update(parse_sha256sum(out))
         for line in err.splitlines():
             for path in batch:
                 if path in line and path not in digests:
@@ -132,3 +142,71 @@ def digest_with_sha256sum(
             if path not in digests and path not in problems:
                 problems[path] = f"sha256sum exit {status}"
     return digests, problems
+
+
+def digest_tree(
+    run: Runner, root: str, names: Sequence[str] | None, parts: Sequence[str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """The SHA-256 of the files below root (only below its entries named in parts, when given)
+    whose names match one of the shell patterns (every file when names is None), by path
+    relative to root, and what could not be read, one line each. One command for the tree:
+    ``find`` hands the files to ``sha256sum`` in batches, as ``xargs -0`` would, without a shell
+    between them; the contents never leave the blade."""
+    selection: list[str] = []
+    for pattern in names or ():
+        selection += ["-o", "-name", pattern] if selection else ["(", "-name", pattern]
+    if selection:
+        selection.append(")")
+    prefix = root.rstrip("/") + "/"
+    starts = [prefix + part for part in parts] if parts else [root]
+    status, out, err = run(
+        "find", "-H", *starts, "-type", "f", *selection, "-exec", "sha256sum", "--", "{}", "+"
+    )
+    digests = {
+        name[len(prefix) :]: digest
+        for name, digest in parse_sha256sum(out).items()
+        if name.startswith(prefix)
+    }
+    problems = [line for line in err.splitlines() if line.strip()]
+    if status and not problems:
+        problems.append(f"{root}: find exited with {status}")
+    return digests, problems
+
+
+@dataclass(frozen=True)
+class LinkEntry:
+    """A symbolic link below a listed folder."""
+
+    path: str
+    """relative to the listed folder."""
+    target: str
+    """where it points, as written in the link."""
+    leads_to: str
+    """what is there: ``f`` a file, ``d`` a folder, ``N`` nothing (dangling), ``L`` a loop of
+    links, ``?`` unreadable, other letters as find's ``%y``."""
+
+
+def list_links(run: Runner, root: str) -> tuple[list[LinkEntry], list[str]]:
+    """The symbolic links below root (root itself followed, the links below it not), and what
+    could not be read, one line each: one ``find`` whose ``%Y`` says what each link leads to
+    without descending into it."""
+    status, out, err = run(
+        "find", "-H", root, "-mindepth", "1", "-type", "l", "-printf", r"%Y\0%l\0%P\0"
+    )
+    fields = out.split(b"\0")
+    if fields and fields[-1] == b"":
+        fields.pop()
+    problems = [line for line in err.splitlines() if line.strip()]
+    if len(fields) % 3:
+        problems.append(f"{root}: link listing cut short ({len(fields)} fields)")
+    links = [
+        LinkEntry(
+            path=fields[i + 2].decode("utf-8", "surrogateescape"),
+            target=fields[i + 1].decode("utf-8", "surrogateescape"),
+            leads_to=fields[i].decode("ascii", "replace"),
+        )
+        for i in range(0, len(fields) - 2, 3)
+    ]
+    if status and not problems:
+        problems.append(f"{root}: find exited with {status}")
+    return links, problems

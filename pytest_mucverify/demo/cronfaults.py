@@ -81,6 +81,31 @@ def _old_tool(dest: Path, account: str, options: DemoOptions) -> None:
     )
 
 
+def _second_version_line(dest: Path, account: str, options: DemoOptions) -> None:
+    """A block pasted from the old release further down: the shell keeps the last assignment."""
+    _edit(
+        dest / "home" / account / "bin" / "autoDaily",
+        lambda t: t.replace(
+            "\ncase ", '\n# kept from v2.0 for the old blades\nTOOL_VERSION="2.0"\ncase ', 1
+        ),
+    )
+
+
+def _shadowed_on_path(dest: Path, account: str, options: DemoOptions) -> None:
+    """An old copy of autoDaily in a folder the muc's rc puts before DFO_BIN_DIR on the PATH."""
+    home = dest / "home" / account
+    old_bin = home / "bin.v2.0"
+    old_bin.mkdir()
+    copy = old_bin / "autoDaily"
+    copy.write_text(
+        (home / "bin" / "autoDaily").read_text().replace('TOOL_VERSION="2.1"', 'TOOL_VERSION="2.0"')
+    )
+    copy.chmod(0o755)
+    switched = (home / ".dfosrc").read_bytes() == (home / ".dfosrc_muc").read_bytes()
+    for rc in (".dfosrc_muc", ".dfosrc") if switched else (".dfosrc_muc",):
+        _edit(home / rc, lambda t: t + "export PATH=$HOME/bin.v2.0:$PATH\n")
+
+
 def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
     """The switch never happened: .dfosrc is still the old blade's and there is no .dfosrc_old."""
     home = dest / "home" / account
@@ -102,6 +127,28 @@ def _wrapper_on_old(dest: Path, account: str, options: DemoOptions) -> None:
     _edit(
         _crontab(dest, INSTRUMENTS[account].ops, account),
         lambda t: t + f"0 8-18 * * * /home/{account}/bin/nightly_ops.sh >/dev/null 2>&1\n",
+    )
+
+
+def _renamed_link_on_old(dest: Path, account: str, options: DemoOptions) -> None:
+    """The old blade runs autoDaily through a link of another name in the account's bin."""
+    (dest / "home" / account / "bin" / "nightly").symlink_to("autoDaily")
+    _edit(
+        _crontab(dest, INSTRUMENTS[account].ops, account),
+        lambda t: t + f"0 8-18 * * * /home/{account}/bin/nightly -r .dfosrc_old\n",
+    )
+
+
+def _two_scripts_deep_on_old(dest: Path, account: str, options: DemoOptions) -> None:
+    """The old blade runs a script that runs another, which still calls autoDaily."""
+    bin_dir = dest / "home" / account / "bin"
+    (bin_dir / "chores.sh").write_text('#!/bin/bash\nexec $HOME/bin/dfosCron -tautoDaily "$@"\n')
+    (bin_dir / "daily.sh").write_text("#!/bin/sh\ncd $HOME && ./bin/chores.sh -r .dfosrc_old\n")
+    for script in ("chores.sh", "daily.sh"):
+        (bin_dir / script).chmod(0o755)
+    _edit(
+        _crontab(dest, INSTRUMENTS[account].ops, account),
+        lambda t: t + f"0 8-18 * * * /home/{account}/bin/daily.sh\n",
     )
 
 
@@ -146,6 +193,51 @@ CRON_FAULTS: tuple[Fault, ...] = (
         ),
     ),
     Fault(
+        "autodaily-attached-t-on-old",
+        "cron.autodaily",
+        "the old blade still runs autoDaily as dfosCron -tautoDaily (the tool glued to -t)",
+        _ops_cron(lambda text: text + "0 8-18 * * * $HOME/bin/dfosCron -tautoDaily\n"),
+    ),
+    Fault(
+        "autodaily-in-variable-on-old",
+        "cron.autodaily",
+        "the old blade still runs autoDaily, named by a crontab variable (JOB=autoDaily, -t $JOB)",
+        _ops_cron(lambda text: text + "JOB=autoDaily\n0 8-18 * * * $HOME/bin/dfosCron -t $JOB\n"),
+    ),
+    Fault(
+        "autodaily-piped-to-sh-on-old",
+        "cron.autodaily",
+        "the old blade still runs autoDaily, echoed into /bin/sh",
+        _ops_cron(
+            lambda text: text + '0 8-18 * * * echo "$HOME/bin/dfosCron -t autoDaily" | /bin/sh\n'
+        ),
+    ),
+    Fault(
+        "autodaily-renamed-link-on-old",
+        "cron.autodaily",
+        "the old blade still runs autoDaily through $HOME/bin/nightly, a link to it",
+        _renamed_link_on_old,
+    ),
+    Fault(
+        "autodaily-attached-t-on-muc-too-early",
+        "cron.autodaily",
+        "before the switch the muc already runs dfosCron -tautoDaily beside the old blade",
+        _muc_cron(_added("0 8-18 * * * /home/{account}/bin/dfosCron -tautoDaily -r .dfosrc_muc")),
+        phase="verification",
+    ),
+    Fault(
+        "autodaily-two-scripts-deep-on-old",
+        "cron.autodaily",
+        "the old blade runs a script whose own script still runs dfosCron -tautoDaily",
+        _two_scripts_deep_on_old,
+    ),
+    Fault(
+        "cron-eval-of-a-file",
+        "cron.autodaily",
+        "an old blade line evals a file's content: what it runs cannot be read from the crontab",
+        _ops_cron(lambda text: text + '0 8-18 * * * eval "$(cat $HOME/bin/nightly.cmd)"\n'),
+    ),
+    Fault(
         "autodaily-in-wrapper-on-old",
         "cron.autodaily",
         "the old blade still runs autoDaily through a wrapper script of the account",
@@ -182,6 +274,12 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "cron.display",
         ".qcrc exports DISPLAY=:4 (uves's group), which dfosCron jobs get",
         _qcrc_display,
+    ),
+    Fault(
+        "cron-attached-tool-missing",
+        "cron.commands",
+        "a muc cron line runs dfosCron -tngasMonitor, a tool the muc does not have",
+        _muc_cron(_added("*/10 * * * * /home/{account}/bin/dfosCron -tngasMonitor")),
     ),
     Fault(
         "cron-minute-61",
@@ -268,6 +366,18 @@ CRON_FAULTS: tuple[Fault, ...] = (
     ),
     Fault(
         "autodaily-v2.0", "commissioning.tool-versions", "autoDaily is v2.0 on the muc", _old_tool
+    ),
+    Fault(
+        "autodaily-two-version-lines",
+        "commissioning.tool-versions",
+        "autoDaily on the muc sets TOOL_VERSION to 2.1 and later to 2.0",
+        _second_version_line,
+    ),
+    Fault(
+        "autodaily-shadowed-on-path",
+        "commissioning.tool-versions",
+        "the muc's PATH finds an old autoDaily before DFO_BIN_DIR",
+        _shadowed_on_path,
     ),
     Fault(
         "dfosrc-not-switched",

@@ -1,8 +1,7 @@
-"""Faults in the data the muc holds: AB paths, stray FITS, incomplete migration."""
+"""Faults in the data the muc holds: AB paths, incomplete migration (stray FITS in fitsfaults)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import shutil
 from collections.abc import Callable
@@ -10,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .faults import Fault, _edit, _muc_disk, _old_disk
-from .world import INSTRUMENTS, MUC, MUC_DISK, OLD_DISK, TRANSITION, Calendar
+from .fitsfaults import FITS_FAULTS
+from .world import INSTRUMENTS, MUC_DISK, OLD_DISK, TRANSITION
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -87,44 +87,6 @@ def _raw_dangling_link(dest: Path, account: str, options: DemoOptions) -> None:
     raw.symlink_to(f"../../ngas_cache/{raw.name}")
 
 
-def _stray(relative: str) -> Apply:
-    def apply(dest: Path, account: str, options: DemoOptions) -> None:
-        disk = _muc_disk(dest, account)
-        night = min(p.name for p in (disk / "logs").iterdir() if p.name[:4].isdigit())
-        path = disk / relative.format(night=night, prefix=INSTRUMENTS[account].file_prefix)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"SIMPLE  =                    T".ljust(2880))
-
-    return apply
-
-
-FITS_BLOCK = b"SIMPLE  =                    T".ljust(2880)
-
-
-def _stray_at_data_root(dest: Path, account: str, options: DemoOptions) -> None:
-    prefix = INSTRUMENTS[account].file_prefix
-    (_muc_disk(dest, account) / f"{prefix}.{TRANSITION}T10:00:00.000.fits").write_bytes(FITS_BLOCK)
-
-
-def _stray_behind_symlink(dest: Path, account: str, options: DemoOptions) -> None:
-    """A scratch folder elsewhere on the muc's disk, reached through a link in the data root."""
-    scratch = dest / "hosts" / MUC / MUC_DISK.strip("/") / f"scratch_{account}"
-    scratch.mkdir(parents=True)
-    (scratch / "reprocessed_bias.fits").write_bytes(FITS_BLOCK)
-    link = _muc_disk(dest, account) / "scratch"
-    link.symlink_to(os.path.relpath(scratch, link.parent))
-
-
-def _stray_unprocessed_night(dest: Path, account: str, options: DemoOptions) -> None:
-    """Products in the date folder of a night the muc never processed (the day after TODAY: a
-    date typed by hand), nested in its month folder."""
-    night = Calendar.for_options(options).today + dt.timedelta(days=1)
-    folder = _muc_disk(dest, account) / "science" / f"{night:%Y-%m}" / str(night)
-    folder.mkdir(parents=True, exist_ok=True)
-    prefix = INSTRUMENTS[account].file_prefix
-    (folder / f"{prefix}.{night}T22:10:00.000.fits").write_bytes(FITS_BLOCK)
-
-
 def _month_missing(dest: Path, account: str, options: DemoOptions) -> None:
     month = str(TRANSITION)[:7]
     folders = list((_muc_disk(dest, account) / "plots").glob(f"{month}-*"))
@@ -170,6 +132,30 @@ def _list_content_differs(dest: Path, account: str, options: DemoOptions) -> Non
     lists = _muc_disk(dest, account) / "lists"
     first = min(p for p in lists.iterdir() if p.name[:4].isdigit())
     _same_size_other_content(sorted(first.iterdir())[0])
+
+
+def _score_flipped_in_place(dest: Path, account: str, options: DemoOptions) -> None:
+    """A migrated score file of the first night on the muc: one score 0 turned 1, same size and
+    the old modification time, as a copy that went wrong would keep them."""
+    logs = _muc_disk(dest, account) / "logs"
+    first = min(p for p in logs.iterdir() if p.name < str(TRANSITION))
+    score = sorted(first.glob("*.score"))[0]
+    before = score.stat()
+    lines = score.read_text().split("\n")
+    at = next(n for n, line in enumerate(lines) if line.endswith("\t0"))
+    lines[at] = lines[at][:-1] + "1"
+    score.write_text("\n".join(lines))
+    os.utime(score, ns=(before.st_atime_ns, before.st_mtime_ns))
+    if score.stat().st_size != before.st_size:
+        raise RuntimeError(f"{score} changed size")
+
+
+def _log_unreadable(dest: Path, account: str, options: DemoOptions) -> None:
+    """A migrated pipeline log on the muc, same size and time, that nobody may read (a copy made
+    by another user with a tight umask)."""
+    logs = _muc_disk(dest, account) / "logs"
+    first = min(p for p in logs.iterdir() if p.name < str(TRANSITION))
+    sorted(first.glob("*.log"))[0].chmod(0)
 
 
 def _truncated(dest: Path, account: str, options: DemoOptions) -> None:
@@ -301,42 +287,7 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "a raw file an active AB names is a link to nothing",
         _raw_dangling_link,
     ),
-    Fault(
-        "stray-fits-in-logs",
-        "fits.stray",
-        "a .fits file sits in the muc's logs",
-        _stray("logs/{night}/leftover_{night}.fits"),
-    ),
-    Fault(
-        "stray-fits-gz-in-plots",
-        "fits.stray",
-        "a .fits.gz file sits in the muc's plots",
-        _stray("plots/{night}/quicklook.fits.gz"),
-    ),
-    Fault(
-        "stray-fits-before-transition",
-        "fits.stray",
-        "a raw FITS of a night before the transition sits on the muc",
-        _stray("raw/{night}/{prefix}.{night}T10:00:00.000.fits"),
-    ),
-    Fault(
-        "stray-fits-at-data-root",
-        "fits.stray",
-        "a raw FITS file lies directly in the muc's data root",
-        _stray_at_data_root,
-    ),
-    Fault(
-        "stray-fits-behind-symlink",
-        "fits.stray",
-        "a FITS file sits in a folder the muc's data root links to",
-        _stray_behind_symlink,
-    ),
-    Fault(
-        "stray-fits-unprocessed-night",
-        "fits.stray",
-        "FITS files sit in the date folder of a night the muc never processed",
-        _stray_unprocessed_night,
-    ),
+    *FITS_FAULTS,
     Fault(
         "incremental-month-missing",
         "migration.incremental",
@@ -380,6 +331,20 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "migration.full",
         "a data report on the muc has the old one's size but another content",
         _list_content_differs,
+        also=("migration.incremental",),
+    ),
+    Fault(
+        "score-flipped-same-size-time",
+        "migration.full",
+        "a migrated score file on the muc has one score flipped, same size, same time",
+        _score_flipped_in_place,
+        also=("migration.incremental",),
+    ),
+    Fault(
+        "log-unreadable-on-muc",
+        "migration.full",
+        "a migrated pipeline log on the muc has mode 000: same size and time, but unreadable",
+        _log_unreadable,
         also=("migration.incremental",),
     ),
     Fault(

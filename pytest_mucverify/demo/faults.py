@@ -332,6 +332,14 @@ SETUP_FAULTS: tuple[Fault, ...] = (
         _rc_drop("DFO_DOC_DIR"),
     ),
     Fault(
+        "ab-raw-dir-unset",
+        "ab.clean-paths",
+        ".dfosrc_muc does not define DFO_RAW_DIR, so no RAWFILE of an AB can be placed",
+        _rc_drop("DFO_RAW_DIR"),
+        # the same loss seen by the rc, the disk layout, the migration and the stray-FITS checks
+        also=("rc.muc-variables", "disk.standard-dirs", "migration.full", "fits.stray"),
+    ),
+    Fault(
         "rc-physical-prefix",
         "rc.no-physical-prefix",
         ".dfosrc_muc writes DFO_PLT_DIR with /fujisan3",
@@ -397,8 +405,9 @@ SETUP_FAULTS: tuple[Fault, ...] = (
 from .cronfaults import CRON_FAULTS  # noqa: E402
 from .datafaults import DATA_FAULTS  # noqa: E402  (they build on the helpers above)
 from .qc1faults import QC1_FAULTS  # noqa: E402
+from .rcfaults import RC_FAULTS  # noqa: E402
 
-FAULTS: tuple[Fault, ...] = (*SETUP_FAULTS, *DATA_FAULTS, *QC1_FAULTS, *CRON_FAULTS)
+FAULTS: tuple[Fault, ...] = (*SETUP_FAULTS, *DATA_FAULTS, *QC1_FAULTS, *CRON_FAULTS, *RC_FAULTS)
 _BY_ID = {fault.id: fault for fault in FAULTS}
 assert len(_BY_ID) == len(FAULTS), "duplicate fault id"
 

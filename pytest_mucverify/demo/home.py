@@ -11,6 +11,9 @@ Where DOMAIN.md is silent the demo does what a DFOS account most plausibly has:
   name, the processing cores (8 condor slots instead of 2 cores), the architecture and whether
   condor runs the pipelines; paths stay logical and identical.
 - ``.qcrc`` ends with ``source $HOME/.dfosrc`` as the login chain documents.
+- Both rc files put ``DFO_BIN_DIR`` first on the PATH, so that the DFOS tools of the account are
+  the ones cron and condor jobs run. Unconditionally: a ``local://`` demo blade sources the rc
+  files on this machine, where a ``[ -d $DFO_BIN_DIR ]`` test would look at the wrong disk.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def rc_text(inst: Instrument, blade: str, cores: int) -> str:
         "export DFO_OFFSET=12",
         "export DFO_WEB_SERVER=qcweb.hq.eso.org",
         "export DFO_FILE_NAME=ARCFILE",
-        "[ -d $DFO_BIN_DIR ] && export PATH=$DFO_BIN_DIR:$PATH",
+        "export PATH=$DFO_BIN_DIR:$PATH",
         "",
     ]
     return "\n".join(lines)

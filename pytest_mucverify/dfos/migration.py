@@ -1,29 +1,43 @@
 """Comparing what the old blade holds with what reached the muc, listing against listing.
 
 Size and modification time come from one bulk listing per tree. Where a same-sized copy can
-still differ (rc and configuration files, lists and data reports, calibration memory), a content
-digest computed on each blade decides: the caller asks for those files' digests and hands them in.
+still differ (small text records: rc and configuration files, ABs, score files, parameter files,
+lists and data reports, calibration memory), a content digest computed on each blade decides: the
+caller asks each blade for the digests of a tree's files whose names match, in one command, and
+hands them in. Big and binary files (FITS, plots, pipeline logs, headers) stay with size and time.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 
 from ..blade.listing import FileStat
 from .placement import night_of_path
 
 CONTENT_VARIABLES = frozenset({"DFO_LST_DIR"})
 """directories whose every file is compared by content: the lists and data reports."""
-_CONFIG_NAME = re.compile(r"(?:^|/)(?:config\.[^/]+|[^/]+\.(?:cfg|conf|ini|rc)|\.[^/]*rc)$")
+TEXT_RECORDS = ("*.ab", "*.score", "*.paf")
+"""ABs (archived in DFO_LOG_DIR), score files, QC1 parameter files (beside the certified
+calibrations): one changed value keeps the size."""
+CONFIG_NAMES = ("config.*", "*.cfg", "*.conf", "*.ini", "*.rc", ".*rc")
 """configuration and rc files, wherever they lie."""
+DIGESTED_NAMES = (*TEXT_RECORDS, *CONFIG_NAMES)
+"""shell patterns (as ``find -name`` reads them, case counts) of the files compared by content
+in every migrated directory."""
 
 
-def content_matters(variable: str | None, path: str) -> bool:
+def digested_names(variable: str | None) -> tuple[str, ...] | None:
+    """The name patterns of the files of a directory compared by content; None for every file."""
+    return None if variable in CONTENT_VARIABLES else DIGESTED_NAMES
+
+
+def content_matters(names: tuple[str, ...] | None, path: str) -> bool:
     """Whether a same-sized copy must also have the same content (digest compared)."""
-    return variable in CONTENT_VARIABLES or bool(_CONFIG_NAME.search(path))
+    name = path.rsplit("/", 1)[-1]
+    return names is None or any(fnmatchcase(name, pattern) for pattern in names)
 
 
 def exact_copy_expected(path: str, transition: dt.date | None) -> bool:
@@ -71,13 +85,15 @@ def compare_files(
     not_older: bool = False,
     old_digests: Mapping[str, str] | None = None,
     new_digests: Mapping[str, str] | None = None,
+    reader: str | None = None,
 ) -> tuple[list[Shortfall], int]:
     """What of the old blade's wanted files and links is missing, different in size or content,
     or older on the muc; and how many were compared.
 
     A symbolic link on the old blade must be on the muc too (the tools follow it); a relative
     link must point to the same place. Digests (by relative path) decide for the files given in
-    both mappings."""
+    both mappings. A copy its mode bits forbid ``reader`` (the account) to read is no copy the
+    tools can use."""
     on_muc = {entry.path: entry for entry in new}
     old_digests = old_digests or {}
     new_digests = new_digests or {}
@@ -131,4 +147,19 @@ def compare_files(
             )
         elif not_older and copy.mtime_ns < entry.mtime_ns:
             shortfalls.append(Shortfall(entry.path, "older on the muc than on the old blade"))
+        elif reader is not None and not readable_by(copy, reader):
+            shortfalls.append(
+                Shortfall(
+                    entry.path,
+                    f"on the muc owned by {copy.owner}, mode {copy.mode:04o}: {reader} cannot read it",
+                )
+            )
     return shortfalls, compared
+
+
+def readable_by(entry: FileStat, user: str) -> bool:
+    """Whether the mode bits let user read the file: the owner's bit for its owner; the group's
+    or others' for anyone else (group membership is not known, so a group bit counts)."""
+    if entry.owner == user:
+        return bool(entry.mode & 0o400)
+    return bool(entry.mode & 0o044)

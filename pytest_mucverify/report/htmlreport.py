@@ -7,6 +7,8 @@ exist otherwise, and pluggy would refuse them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from markupsafe import escape
 
@@ -51,8 +53,21 @@ class HtmlReportColumns:
     def pytest_html_results_summary(
         self, prefix: list[str], summary: list[str], postfix: list[str], session: pytest.Session
     ) -> None:
-        """One line per account: verdict, counts, and where its certification report is."""
+        """Every check of the run counted, then one line per account: verdict, counts, and where
+        its certification report is.
+
+        pytest-html's own "N tests took" counts passed and failed tests only; a check that was
+        not applicable, waived or an error is a check of this run too.
+        """
         runs = self.recorder.account_runs(int(session.exitstatus))
+        rows = [row for run in runs for row in run.rows]
+        elapsed = (dt.datetime.now(dt.UTC) - self.recorder.started).total_seconds()
+        run_tally = ", ".join(f"{n} {s}" for s, n in counts(rows).items() if n)
+        prefix.append(
+            f'<p class="mucverify-count">{len(rows)} {"check" if len(rows) == 1 else "checks"}'
+            f" of {len(runs)} {'account' if len(runs) == 1 else 'accounts'} in "
+            f"{elapsed:.1f} s: {escape(run_tally or 'none ran')}</p>"
+        )
         for run in runs:
             result = run.summary()
             tally = ", ".join(f"{n} {s}" for s, n in counts(run.rows).items() if n)

@@ -9,14 +9,10 @@ import re
 
 from pytest_mucverify import check, examined, nothing_to_compare, require, require_none
 from pytest_mucverify.context import AccountUnderTest
+from pytest_mucverify.dfos.toolversion import version_problems
 from pytest_mucverify.phases import reached
 
 MINIMUM = {"autoDaily": (2, 1), "createJob": (2, 1)}
-_VERSION = re.compile(rb"""^\s*TOOL_VERSION=["']?([0-9][0-9.]*)["']?\s*$""", re.M)
-
-
-def as_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split(".") if part.isdigit())
 
 
 RUN_SPAN = dt.timedelta(hours=12)
@@ -105,16 +101,15 @@ def test_the_dfos_tools_are_standard_versions(account: AccountUnderTest) -> None
     problems = [f"{path}: {reason}" for path, reason in unreadable.items()]
     for path, data in contents.items():
         tool = posixpath.basename(path)
-        found = _VERSION.search(data)
-        version = found.group(1).decode() if found else None
-        if version is None:
-            problems.append(f"{tool}: no TOOL_VERSION line")
-            continue
-        if version != expected[tool]:
-            problems.append(f"{tool}: v{version}, the standard version is v{expected[tool]}")
-        minimum = MINIMUM.get(tool)
-        if minimum and as_tuple(version) < minimum:
+        problems += version_problems(tool, data, expected[tool], MINIMUM.get(tool))
+    search_path = account.muc_env.variables.get("PATH", "")
+    examined("PATH folders searched", len(search_path.split(":")))
+    for tool in sorted(expected):
+        found = account.find_program(account.muc, tool, search_path)
+        if found is None:
+            problems.append(f"{tool}: not on the muc's PATH ({search_path or 'empty'})")
+        elif posixpath.normpath(found) != posixpath.normpath(posixpath.join(bin_dir, tool)):
             problems.append(
-                f"{tool}: v{version}, the muc needs v{'.'.join(map(str, minimum))} or later"
+                f"{tool}: the muc's PATH runs {found}, not the standard {bin_dir}/{tool}"
             )
     require_none(problems, f"DFOS tools on {account.muc.name} that are not the standard versions")

@@ -9,6 +9,8 @@ from pytest_mucverify import check, examined, nothing_to_compare, require, requi
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.cronview import CronCalls, reads_muc_rc
 from pytest_mucverify.dfos.croncalls import (
+    analyse,
+    dfos_cron_tool,
     expand_home,
     invocations,
     options_besides_rc,
@@ -92,7 +94,8 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
         if found is None:
             missing.append(f"line {entry.line}: {program} not found on {account.muc.name}")
             continue
-        for argv in invocations(entry.command, home=account.spec.home):
+        calls = analyse(entry.command, home=account.spec.home, env=env, stdin=entry.stdin).calls
+        for argv in calls:
             script = script_of(argv)
             if script is None:
                 continue
@@ -101,15 +104,17 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
                 missing.append(
                     f"line {entry.line}: {argv[0]} runs {script}, which is not on {account.muc.name}"
                 )
-        words = entry.command.split()
-        if program.endswith("dfosCron") and "-t" in words[:-1]:
-            tool = words[words.index("-t") + 1]
-            rc = words[words.index("-r") + 1] if "-r" in words[:-1] else ".dfosrc"
+        for argv in runs_tool(calls, "dfosCron"):
+            found_tool = dfos_cron_tool(argv)
+            if found_tool is None:
+                continue
+            tool = (found_tool[0].split() or [""])[0]  # ``-t "tool -x"`` names ``tool``
+            rc = tool_options(argv, "-r") or ".dfosrc"
             if not account.muc.exists(account.home_file(rc)):
                 missing.append(f"line {entry.line}: dfosCron reads {rc}, which does not exist")
                 continue
-            env = account.environment(account.muc, ".qcrc", rc).variables
-            places = [env.get(v, "") for v in ("DFO_BIN_DIR", "DFO_JOB_DIR")]
+            rc_env = account.environment(account.muc, ".qcrc", rc).variables
+            places = [rc_env.get(v, "") for v in ("DFO_BIN_DIR", "DFO_JOB_DIR")]
             if not any(folder and account.muc.exists(f"{folder}/{tool}") for folder in places):
                 missing.append(
                     f"line {entry.line}: dfosCron -t {tool}: neither a tool in DFO_BIN_DIR nor a job file in DFO_JOB_DIR"
@@ -188,8 +193,10 @@ def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> 
 
 @check("cron.autodaily")
 def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest) -> None:
-    """Seen through ``sh -c``, ``dfosCron -t`` and the account's wrapper scripts; once
-    operational the muc's line is the plan's ``autoDaily -r .dfosrc_muc`` without ``-D``."""
+    """Seen through ``sh -c``, ``dfosCron -t``, wrappers, variables, ``eval``, shells fed on
+    standard input and the account's wrapper scripts; a line that may run something it does not
+    show fails, since it may be autoDaily. Once operational the muc's line is the plan's
+    ``autoDaily -r .dfosrc_muc`` without ``-D``."""
     for blade in (account.muc, account.ops):
         examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
     examined("crontabs read", 2)
@@ -197,6 +204,14 @@ def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest
     examined(
         "wrapper scripts read",
         len(set(muc_calls.scripts.values())) + len(set(ops_calls.scripts.values())),
+    )
+    require_none(
+        (
+            f"{calls.blade_name} line {entry.line}: {why}  ({entry.text.strip()})"
+            for calls in (muc_calls, ops_calls)
+            for entry, why in calls.undecided("autoDaily")
+        ),
+        "cron lines of which it cannot be told whether they run autoDaily",
     )
     muc = muc_calls.active("autoDaily")
     ops = ops_calls.active("autoDaily")

@@ -15,6 +15,7 @@ from pytest_mucverify.dfos.migration import (
     compare_files,
     content_matters,
     digest_candidates,
+    digested_names,
     exact_copy_expected,
 )
 from pytest_mucverify.dfos.placement import night_of_path
@@ -34,22 +35,41 @@ ALWAYS_FILLED = ("DFO_LOG_DIR", "DFO_LST_DIR", "DFO_HDR_DIR", "DFO_PLT_DIR", "DF
 """what every account that processes nights writes; an empty one on the old blade is a wrong path."""
 REQUIRED_MEMORY = ("CALCHECK/VCAL", "CALCHECK/PREVIOUS", "REPORT")
 """what calChecker keeps on every blade that runs it; CAL4CAL only where the account has it."""
+MAX_DIGEST_PARTS = 1000
+"""top-level entries of a tree named to the digest command at most; beyond, the whole tree."""
 MEMORY_FOLDERS = {
     variable: tuple(sub for v, sub in CALIBRATION_MEMORY if v == variable)
     for variable, _ in CALIBRATION_MEMORY
 }
 
 
-def digests_below(blade: Blade, folder: str, relative: list[str]) -> dict[str, str]:
-    """Content digests of files below folder, computed on the blade in one command; a file that
-    cannot be digested makes the row fail, naming it."""
-    found, problems = blade.digests([f"{folder}/{path}" for path in relative])
-    require(
-        not problems,
-        f"files on {blade.name} whose content could not be read",
-        [f"{path}: {reason}" for path, reason in problems.items()],
+def digests_of(
+    account: AccountUnderTest,
+    blade: Blade,
+    folder: str,
+    names: tuple[str, ...] | None,
+    wanted: list[str],
+) -> dict[str, str]:
+    """Content digests of the wanted files below folder (relative paths), from one command on
+    the blade for the top-level entries that hold them (the whole tree when there are very many);
+    a wanted file that could not be digested makes the row fail, naming it."""
+    parts = tuple(sorted({path.split("/", 1)[0] for path in wanted}))
+    found, problems = account.tree_digests(
+        blade, folder, names, parts if len(parts) <= MAX_DIGEST_PARTS else None
     )
-    return {path[len(folder) + 1 :]: digest for path, digest in found.items()}
+    missing = [path for path in wanted if path not in found]
+    require(
+        not missing,
+        f"files on {blade.name} whose content could not be read",
+        [
+            next(
+                (line for line in problems if f"{folder}/{path}" in line),
+                f"{folder}/{path}: no digest",
+            )
+            for path in missing
+        ],
+    )
+    return found
 
 
 def compare_trees(
@@ -57,12 +77,13 @@ def compare_trees(
     old_dir: str,
     new_dir: str,
     wanted: Callable[[str], bool],
-    by_content: Callable[[str], bool],
+    names: tuple[str, ...] | None,
     not_older: bool = False,
 ) -> tuple[list[str], int]:
     """The old blade's wanted files and links against the muc's: one listing per tree, and one
-    digest command per blade for the files whose content matters. Shortfalls (with the muc
-    path) and the number of files compared."""
+    digest command per blade and tree for the files whose names say their content matters
+    (every file when names is None). Shortfalls (with the muc path) and the number of files
+    compared."""
     old = account.complete_listing(account.ops, old_dir).entries
     # a folder missing on the muc leaves its files missing; one it cannot read is an error, not
     # a list of files "missing on the muc"
@@ -70,14 +91,20 @@ def compare_trees(
         new = account.complete_listing(account.muc, new_dir).entries
     else:
         new = []
-    candidates = digest_candidates(old, new, wanted, by_content)
+    candidates = digest_candidates(old, new, wanted, lambda path: content_matters(names, path))
     old_digests = new_digests = {}
     if candidates:
-        old_digests = digests_below(account.ops, old_dir, candidates)
-        new_digests = digests_below(account.muc, new_dir, candidates)
+        old_digests = digests_of(account, account.ops, old_dir, names, candidates)
+        new_digests = digests_of(account, account.muc, new_dir, names, candidates)
         examined("digests compared", len(candidates))
     shortfalls, compared = compare_files(
-        old, new, wanted, not_older=not_older, old_digests=old_digests, new_digests=new_digests
+        old,
+        new,
+        wanted,
+        not_older=not_older,
+        old_digests=old_digests,
+        new_digests=new_digests,
+        reader=account.name,
     )
     return [f"{new_dir}/{s}" for s in shortfalls], compared
 
@@ -107,7 +134,7 @@ def test_the_incremental_set_reached_the_muc(account: AccountUnderTest, variable
         old_dir,
         new_dir,
         in_set,
-        lambda path: content_matters(variable, path),
+        digested_names(variable),
         not_older=True,
     )
     if not compared:
@@ -142,7 +169,7 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
 
     old = account.complete_listing(account.ops, old_dir)
     shortfalls, compared = compare_trees(
-        account, old_dir, new_dir, wanted, lambda path: content_matters(variable, path)
+        account, old_dir, new_dir, wanted, digested_names(variable)
     )
     files = sum(1 for entry in old.entries if entry.kind == "f")
     if variable in ALWAYS_FILLED and not compared:
@@ -201,9 +228,7 @@ def check_non_standard_folders(account: AccountUnderTest) -> None:
         muc_path = f"{account.data_root}/{name}"
         followed = account.ops.stat(entry.path) if entry.kind == "l" else entry
         if followed is not None and followed.is_dir:
-            found, compared = compare_trees(
-                account, entry.path, muc_path, lambda path: True, lambda path: True
-            )
+            found, compared = compare_trees(account, entry.path, muc_path, lambda path: True, None)
             examined("files compared", compared)
             short += found
             continue
@@ -236,9 +261,7 @@ def test_calcheckers_memory_is_on_the_muc(account: AccountUnderTest) -> None:
         if account.muc.stat(new_dir) is None:
             problems.append(f"{new_dir}  missing on {account.muc.name}")
             continue
-        found, compared = compare_trees(
-            account, old_dir, new_dir, lambda path: True, lambda path: True
-        )
+        found, compared = compare_trees(account, old_dir, new_dir, lambda path: True, None)
         examined("files compared", compared)
         problems += found
     require_none(problems, "parts of calChecker's memory missing or different on the muc")

@@ -7,7 +7,8 @@ import re
 from pytest_mucverify import check, examined, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.dbrc import hosts_named
-from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables
+from pytest_mucverify.dfos.rc import defined_by_rc, leaks, missing_variables, xv_calls
+from pytest_mucverify.phases import reached
 
 
 @check("rc.muc-variables")
@@ -40,6 +41,26 @@ def test_the_muc_rc_defines_every_standard_variable(account: AccountUnderTest) -
             for name in missing_variables(switched.variables)
         ),
         f"standard DFO variables {account.muc_rc} does not define itself",
+    )
+    base = account.environment(account.muc).variables
+    now = defined_by_rc(sourced.variables, base)
+    after_switch = defined_by_rc(switched.variables, base)
+    examined("rc variables compared with the switched view", len(now))
+    require_none(
+        [
+            *(
+                f"{name}={now[name]} on the muc now comes from the operational .dfosrc only:"
+                " it is gone once .dfosrc_muc becomes .dfosrc"
+                for name in sorted(set(now) - set(after_switch))
+            ),
+            *(
+                f"{name}={now.get(name, '(unset)')} on the muc now, {value} once .dfosrc_muc"
+                f" becomes .dfosrc: {account.muc_rc} keeps the operational value"
+                for name, value in sorted(after_switch.items())
+                if now.get(name) != value
+            ),
+        ],
+        f"the muc's environment is not what {account.muc_rc} gives it alone",
     )
 
 
@@ -74,7 +95,8 @@ def test_qcrc_makes_the_cluster_roots_the_data_root_on_the_muc(account: AccountU
     root = old_values["DFO_ROOT_DIR"]
     require(
         all(old_values.values())
-        and (old_values["DFO_ROOT_DIR_FC"] != root or old_values["DFO_ROOT_DIR_DISKA"] != root),
+        and old_values["DFO_ROOT_DIR_FC"] != root
+        and old_values["DFO_ROOT_DIR_DISKA"] != root,
         f".qcrc gives the old cluster blade {account.ops.name} the muc's roots (or none): the"
         " host condition of the plan (CHECK_MUC) is gone",
         [f"{account.ops.name}: {name}={value or '(unset)'}" for name, value in old_values.items()],
@@ -106,13 +128,51 @@ def test_dbrc_is_readable_by_its_owner_only(account: AccountUnderTest) -> None:
     require(found.mode & 0o777 == 0o600, f".dbrc has mode {found.mode & 0o777:03o}, not 600")
 
 
+MUC_NAME = re.compile(r"(?<![A-Za-z0-9_])muc\d\d(?![A-Za-z0-9_])", re.IGNORECASE)
+
+
+def muc_values(defined: dict[str, str]) -> list[str]:
+    return [f"{name}={value}" for name, value in sorted(defined.items()) if MUC_NAME.search(value)]
+
+
 @check("rc.switched")
 def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
+    """Before the switch the old blade still runs autoDaily with ``.dfosrc``: it must stay the
+    old blade's. From the switch ``.dfosrc_old`` keeps the old blade's file, ``.dfosrc`` is the
+    muc one and ``.dfosrc_muc`` is gone or identical."""
     old_rc, rc, muc_rc = (
         account.home_file(name) for name in (".dfosrc_old", ".dfosrc", ".dfosrc_muc")
     )
+    if not reached(account.phase, "operational"):
+        examined("rc files", 2)
+        require(
+            not account.muc.exists(muc_rc)
+            or account.muc.read_bytes(muc_rc) != account.muc.read_bytes(rc),
+            f"{rc} is already a copy of {muc_rc} before the switch, and the old blade"
+            f" {account.ops.name} still runs with it",
+        )
+        before = account.environment(account.ops).variables
+        defined = defined_by_rc(account.environment(account.ops, rc).variables, before)
+        examined("rc variables", len(defined))
+        require_none(
+            muc_values(defined),
+            f"{rc} gives the old blade {account.ops.name} muc values before the switch",
+        )
+        return
     require(account.muc.exists(old_rc), f"{old_rc} does not exist: the old .dfosrc was not kept")
     examined("rc files", 2)
+    require(
+        account.muc.read_bytes(old_rc) != account.muc.read_bytes(rc),
+        f"{old_rc} is a copy of the switched {rc}, not the old blade's file",
+    )
+    kept = account.environment(account.ops, old_rc).variables
+    require_none(
+        [
+            *(f"{name} is not defined" for name in missing_variables(kept)),
+            *muc_values(defined_by_rc(kept, account.environment(account.ops).variables)),
+        ],
+        f"{old_rc} is not the old blade's environment",
+    )
     if account.muc.exists(muc_rc):
         same = account.muc.read_bytes(muc_rc) == account.muc.read_bytes(rc)
         require(same, f"{muc_rc} is neither gone nor identical to {rc}: {rc} is not the muc one")
@@ -128,18 +188,24 @@ def test_the_rc_files_are_switched(account: AccountUnderTest) -> None:
     require_none(leaks(defined, old_disks, old_blades), f"{rc} still holds the old blade's values")
 
 
-XV_CALL = re.compile(r"(?:(?:^|[\s;&|(`])|=[\"']?)(?:/\S+/)?xv(?=\s|$|[;&|)`\"'])", re.M)
-"""xv as a command (``xv file``, ``/usr/bin/xv``) or as a value (``VIEWER=xv``, ``VIEWER="xv"``)."""
 TEXT_LIMIT = 1 << 20
+CONFIG_DEPTH = 4
+"""how deep configuration folders are read (tools keep theirs in sub-folders of DFO_CONFIG_DIR)."""
 
 
-def text_files(account: AccountUnderTest, folder: str) -> list[str]:
-    """The regular files of a folder on the muc (the tools and configuration read them)."""
-    return [
-        f"{folder}/{name}"
-        for name, kind in account.muc.list_names(folder, missing_ok=True)
-        if kind == "f"
-    ]
+def text_files(account: AccountUnderTest, folder: str, depth: int = 1) -> list[str]:
+    """The files of a folder on the muc (the tools and configuration read them), sub-folders
+    down to ``depth`` levels; a symbolic link counts by what it leads to."""
+    listing = account.muc.tree(folder, max_depth=depth)
+    if listing.errors and not account.muc.exists(folder):
+        return []
+    found = [f"{folder}/{entry.path}" for entry in listing.entries if entry.kind == "f"]
+    for entry in listing.entries:
+        if entry.kind == "l":
+            target = account.muc.resolve(f"{folder}/{entry.path}")
+            if account.muc.stat(target) is not None:
+                found.append(target)
+    return found
 
 
 @check("rc.no-xv")
@@ -148,23 +214,29 @@ def test_nothing_on_the_muc_calls_xv(account: AccountUnderTest) -> None:
     $DFO_BIN_DIR or cron line calls it, and its replacement ``display`` is on the muc."""
     rc_files = [account.home_file(name) for name in (".dfosrc", ".dfosrc_muc", ".qcrc")]
     files = [p for p in rc_files if account.muc.exists(p)]
-    for variable in ("DFO_JOB_DIR", "DFO_CONFIG_DIR", "DFO_BIN_DIR"):
-        files += text_files(account, account.directory(variable))
-    contents, unreadable = account.muc.read_many(files)
+    files += text_files(account, account.directory("DFO_JOB_DIR"))
+    files += text_files(account, account.directory("DFO_CONFIG_DIR"), CONFIG_DEPTH)
+    files += text_files(account, account.directory("DFO_BIN_DIR"))
+    contents, unreadable = account.muc.read_many(sorted(set(files)))
     texts = {
         path: data.decode("utf-8", "replace")
         for path, data in contents.items()
         if b"\0" not in data[:TEXT_LIMIT]
     }
-    texts["crontab on " + account.muc.name] = "\n".join(
-        e.text for e in account.crontab(account.muc).entries
-    )
+    crontab = account.crontab(account.muc)
+    cron_lines = [(e.line, e.text) for e in crontab.entries] + [
+        (env.line, f"{env.name}={env.value}") for env in crontab.environment
+    ]
     examined("files read", len(contents))
-    examined("lines read", sum(text.count("\n") + 1 for text in texts.values() if text))
-    calls = [
-        f"{where} line {text.count(chr(10), 0, match.start()) + 1}: {text.splitlines()[text.count(chr(10), 0, match.start())].strip()}"
-        for where, text in texts.items()
-        for match in XV_CALL.finditer(text)
+    examined(
+        "lines read",
+        sum(text.count("\n") + 1 for text in texts.values() if text) + len(cron_lines),
+    )
+    calls = [call for where, text in texts.items() for call in xv_calls(where, text)]
+    calls += [
+        call
+        for line, text in sorted(cron_lines)
+        for call in xv_calls(f"crontab on {account.muc.name}", text, line)
     ]
     calls += [f"{path}: cannot be read ({reason})" for path, reason in unreadable.items()]
     path = account.muc_env.variables.get("PATH", "/usr/local/bin:/usr/bin:/bin")
