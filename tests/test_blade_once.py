@@ -39,7 +39,7 @@ def test_a_whole_run_asks_each_blade_each_question_once(
     assert "giraffe on muc02 (operational): READY" in result.stdout.str()
     # both blades were asked, each kind of question: the watch saw the run
     assert {host for host, _, _ in asked} == {"muc02", "dfo23"}
-    assert {"stat", "list_names", "trees", "digests", "environment", "run"} <= {
+    assert {"stat", "list_names", "trees", "digest_tree", "environment", "run"} <= {
         operation for _, operation, _ in asked
     }
     repeated = {question: n for question, n in Counter(asked).items() if n > 1}
