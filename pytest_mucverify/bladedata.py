@@ -195,8 +195,7 @@ class BladeData:
         ]
         folders.append(f"{self.directory('DFO_CAL_DIR')}/{night}")
         paths = []
-        for folder in folders:
-            listing = self.blade.tree(folder)
+        for folder, listing in zip(folders, self.blade.trees(folders), strict=True):
             problems += [
                 f"{self.blade.name}:{error}"
                 for error in listing.errors

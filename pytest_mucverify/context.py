@@ -120,7 +120,7 @@ class AccountUnderTest:
         root = self.muc.stat(self.data_root)
         if root is None:
             raise BladeError(f"{self.muc.name}:{self.data_root}: does not exist")
-        listing = self.muc.tree(self.data_root, max_depth=1)
+        listing = self.listing(self.muc, self.data_root, max_depth=1)
         if listing.errors:
             raise BladeError(
                 f"{self.muc.name}: cannot list {self.data_root}: {'; '.join(listing.errors)}"
@@ -160,11 +160,30 @@ class AccountUnderTest:
         return value
 
     def listing(self, blade: Blade, path: str, max_depth: int | None = None) -> TreeListing:
-        """One bulk listing of a tree, kept for every check of this worker that needs it."""
+        """One bulk listing of a tree, kept for every check of this worker that needs it. On a
+        remote blade a migrated data directory comes with the others in one command: the
+        migration checks list each of them."""
         key = (blade.name, path, max_depth)
         if key not in self._listings:
-            self._listings[key] = blade.tree(path, max_depth)
+            together = [path]
+            if blade.remote and max_depth is None:
+                together += [
+                    other
+                    for other in self._migrated_directories(blade)
+                    if other != path and (blade.name, other, None) not in self._listings
+                ]
+            for listed, found in zip(together, blade.trees(together, max_depth), strict=True):
+                self._listings[(blade.name, listed, max_depth)] = found
         return self._listings[key]
+
+    def _migrated_directories(self, blade: Blade) -> list[str]:
+        """Where the data directories muc_migrate copies are on that blade; none when its rc
+        files cannot say."""
+        try:
+            found = [self.directory(d.variable, blade) for d in DATA_DIRECTORIES if d.migrated]
+        except BladeError:
+            return []
+        return list(dict.fromkeys(found))
 
     def complete_listing(
         self, blade: Blade, path: str, max_depth: int | None = None

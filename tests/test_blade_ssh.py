@@ -186,6 +186,31 @@ def test_unreadable_subfolder_is_named_alike(pair: Pair, monkeypatch: pytest.Mon
     assert remote.errors == local.errors
 
 
+def test_many_trees_in_one_find_agree_with_each_tree(pair: Pair, tmp_path: Path) -> None:
+    via = tmp_path / "via"
+    via.symlink_to(f"{pair.root}/nested")
+    names = ["", "nested", "sticky", "missing", "plain.txt", "dangling", "loop", "plain.txt/below"]
+    paths = [f"{pair.root}/{name}".rstrip("/") for name in names] + [str(via)]
+    commands: list[tuple[str, ...]] = []
+
+    def counted(program: str, *args: str) -> tuple[int, bytes, str]:
+        commands.append((program, *args))
+        return pair.remote.commands.run_raw(program, *args)
+
+    for depth in (None, 1):
+        commands.clear()
+        together = RemoteFiles(counted).trees(paths, depth)
+        assert len(commands) == 1
+        each = [pair.local.tree(path, depth) for path in paths]
+        assert [t.root for t in together] == paths
+        for one, alone in zip(together, each, strict=True):
+            assert (_sorted(one.entries), one.errors) == (_sorted(alone.entries), alone.errors)
+        # agreement is not agreement on nothing: the listed trees hold what was built
+        assert {e.path for e in together[1].entries} >= {"deeper", "up"}
+        assert together[3].errors == [f"{paths[3]}: No such file or directory"]
+        assert together[4].errors == [f"{paths[4]}: Not a directory"]
+
+
 def test_tree_through_a_symlinked_root_agrees(pair: Pair, tmp_path: Path) -> None:
     via = tmp_path / "via"
     via.symlink_to(f"{pair.root}/nested")

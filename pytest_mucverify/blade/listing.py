@@ -85,21 +85,40 @@ def parse_find_output(data: bytes) -> list[FileStat]:
         raise ValueError(
             f"find listing cut short: {len(fields)} fields is not a multiple of {FIND_FIELDS}"
         )
-    entries = []
-    for start in range(0, len(fields), FIND_FIELDS):
-        kind, mode, uid, owner, size, mtime, target, path = (
-            f.decode("utf-8", "surrogateescape") for f in fields[start : start + FIND_FIELDS]
+    return [
+        _record(fields[start : start + FIND_FIELDS]) for start in range(0, len(fields), FIND_FIELDS)
+    ]
+
+
+def parse_rooted_find_output(data: bytes) -> dict[str, list[FileStat]]:
+    """Records printed with ``%H\\0`` before FIND_FORMAT (find with many starting points), by
+    starting point, each in find's order (a root's own record first, with an empty path)."""
+    fields = data.split(b"\0")
+    if fields and fields[-1] == b"":
+        fields.pop()
+    width = FIND_FIELDS + 1
+    if len(fields) % width:
+        raise ValueError(
+            f"find listing cut short: {len(fields)} fields is not a multiple of {width}"
         )
-        entries.append(
-            FileStat(
-                path=path,
-                kind=kind,
-                mode=int(mode, 8),
-                uid=int(uid),
-                owner=owner,
-                size=int(size),
-                mtime_ns=seconds_to_ns(mtime),
-                target=target,
-            )
-        )
-    return entries
+    found: dict[str, list[FileStat]] = {}
+    for start in range(0, len(fields), width):
+        root = fields[start].decode("utf-8", "surrogateescape")
+        found.setdefault(root, []).append(_record(fields[start + 1 : start + width]))
+    return found
+
+
+def _record(fields: list[bytes]) -> FileStat:
+    kind, mode, uid, owner, size, mtime, target, path = (
+        f.decode("utf-8", "surrogateescape") for f in fields
+    )
+    return FileStat(
+        path=path,
+        kind=kind,
+        mode=int(mode, 8),
+        uid=int(uid),
+        owner=owner,
+        size=int(size),
+        mtime_ns=seconds_to_ns(mtime),
+        target=target,
+    )

@@ -21,17 +21,17 @@ The accounts are real unix accounts with the demo's uids (created with ``useradd
 log in with a key made for the served site, and own their home folder in the demo. All this
 needs root; without it ``NotRoot`` says so (and ``mucverify demo-serve`` exits 2). Servers are
 stopped by the PIDs written to ``DIR/ssh/<host>/sshd.pid`` (``mucverify demo-serve DIR --stop``).
+
+The accounts, keys, sshd configuration and the namespace's root are made by :mod:`.sshroot`;
+:mod:`.sshprocess` stops a server and its sessions.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import pwd
 import re
-import shlex
 import shutil
-import signal
 import socket
 import subprocess
 import time
@@ -40,31 +40,38 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from .world import INSTRUMENTS
+from .sshprocess import stop_pid
+from .sshroot import (
+    HOST_MOUNT,
+    SSH_EXTRA_ARGS,
+    SSHD,
+    NotRoot,
+    ServeError,
+    ensure_account,
+    host_mounts,
+    keygen,
+    namespace_script,
+    passwd_text,
+    sshd_config,
+)
 
-SSHD = Path("/usr/sbin/sshd")
-HOST_MOUNT = "/mucverify-demo-host"
-"""where the served blade's demo folder appears inside its namespace (its bin first on PATH)."""
-SSHD_FILES = "/mucverify-sshd"
-"""a folder of the assembled root, readable by the accounts: authorized keys, passwd, noise."""
-SSH_EXTRA_ARGS = "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null"
+__all__ = [
+    "HOST_MOUNT",
+    "NotRoot",
+    "ServeError",
+    "ServedBlade",
+    "loopback_address",
+    "require_root",
+    "serve_blade",
+    "serve_site",
+    "served_site",
+    "ssh_site_text",
+    "stop_blade",
+    "stop_pid",
+    "stop_site",
+]
+
 START_TIMEOUT_S = 15.0
-NOT_MOUNTED_FROM_HOST_ROOT = {"bin", "usr", "etc", "crontabs"}
-"""folders of a demo blade that are its commands and settings, not its disks."""
-NOISE_BASHRC = """\
-# a noisy login shell: a greeting on stdout, complaints on stderr
-echo "Welcome to $(hostname), $USER"
-echo "Last backup: never" >&2
-stty -echo
-"""
-
-
-class NotRoot(Exception):
-    """Serving a demo blade needs root (namespaces, bind mounts, a unix account, sshd)."""
-
-
-class ServeError(Exception):
-    """A blade could not be served; the message says why (with sshd's log when it has one)."""
 
 
 @dataclass(frozen=True)
@@ -145,159 +152,6 @@ def old_blades(site_dir: Path) -> dict[str, tuple[str, ...]]:
     return {host: tuple(names) for host, names in blades.items()}
 
 
-def host_mounts(site_dir: Path, host: str) -> dict[str, Path]:
-    """The blade's mount table in the demo site (``/home`` -> the shared home, or the stale
-    copy a fault gives it), folders resolved against the site folder."""
-    data = tomllib.loads((site_dir / "site.toml").read_text("utf-8"))
-    spec = data.get("hosts", {}).get(host, {})
-    mounts = {str(k): (site_dir / str(v)).resolve() for k, v in spec.get("mounts", {}).items()}
-    for logical in mounts:
-        if logical.count("/") != 1 or logical == "/":
-            raise ServeError(f"{host}: mount {logical}: only top-level folders can be served")
-    return mounts
-
-
-def ensure_account(account: str, home: Path) -> None:
-    """A unix account with the demo's uid (useradd when missing) that owns its demo home."""
-    uid = INSTRUMENTS[account].uid
-    try:
-        entry = pwd.getpwnam(account)
-    except KeyError:
-        try:
-            taken = pwd.getpwuid(uid).pw_name
-        except KeyError:
-            taken = None
-        if taken is not None:
-            raise ServeError(f"uid {uid} of the demo's {account} belongs to {taken} here") from None
-        subprocess.run(["groupadd", "-f", "-g", str(uid), account], check=False)
-        subprocess.run(
-            [
-                *("useradd", "-u", str(uid), "-g", str(uid), "-M", "-d", f"/home/{account}"),
-                *("-s", "/bin/bash", "-p", "*", "-c", f"{account} DFOS account", account),
-            ],
-            check=True,
-            capture_output=True,
-        )
-        entry = pwd.getpwnam(account)
-    if entry.pw_uid != uid:
-        raise ServeError(f"{account} has uid {entry.pw_uid} here, the demo's is {uid}")
-    if home.is_dir():
-        for folder, dirs, files in os.walk(home):
-            os.lchown(folder, uid, entry.pw_gid)
-            for name in dirs + files:
-                os.lchown(os.path.join(folder, name), uid, entry.pw_gid)
-
-
-def _keygen(path: Path) -> None:
-    if path.exists():
-        return
-    subprocess.run(
-        ["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "mucverify-demo", "-f", str(path)],
-        check=True,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-    )
-
-
-def _passwd(accounts: Sequence[str], login_shell: str | None) -> str:
-    lines = []
-    for line in Path("/etc/passwd").read_text().splitlines():
-        fields = line.split(":")
-        if login_shell and len(fields) == 7 and fields[0] in accounts:
-            fields[6] = login_shell
-        lines.append(":".join(fields))
-    return "\n".join(lines) + "\n"
-
-
-def _sshd_config(
-    folder: Path, address: str, port: int, accounts: Sequence[str], extra: Sequence[str]
-) -> Path:
-    config = folder / "sshd_config"
-    config.write_text(
-        "\n".join(
-            [
-                f"ListenAddress {address}:{port}",
-                f"HostKey {folder / 'host_key'}",
-                "PidFile none",
-                f"AuthorizedKeysFile {SSHD_FILES}/authorized_keys",
-                "StrictModes no",
-                "UsePAM no",
-                "PasswordAuthentication no",
-                "KbdInteractiveAuthentication no",
-                "PubkeyAuthentication yes",
-                "PermitRootLogin no",
-                f"AllowUsers {' '.join(accounts)}",
-                "PrintMotd no",
-                "PrintLastLog no",
-                "UseDNS no",
-                "KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org",
-                "LogLevel ERROR",
-                # the blade's commands first, as the local demo puts its bin first
-                f"SetEnv PATH={HOST_MOUNT}/bin:/usr/local/bin:/usr/bin:/bin",
-                *extra,
-                "",
-            ]
-        )
-    )
-    config.chmod(0o600)
-    return config
-
-
-def _namespace_script(
-    site_dir: Path,
-    host: str,
-    folder: Path,
-    config: Path,
-    mounts: Mapping[str, Path],
-    noisy_bashrc: bool,
-) -> str:
-    """The shell script that assembles the blade's root in its namespace and execs sshd."""
-    host_root = (site_dir / "hosts" / host).resolve()
-    staging = folder / "root"
-    q = shlex.quote
-    s = q(str(staging))
-    disks = sorted(p.name for p in host_root.iterdir() if p.name not in NOT_MOUNTED_FROM_HOST_ROOT)
-    sources = {name: host_root / name for name in disks}
-    sources.update({logical.strip("/"): source for logical, source in mounts.items()})
-    sources[HOST_MOUNT.strip("/")] = host_root
-    replaced = {*sources, SSHD_FILES.strip("/")}
-    lines = ["set -eu", f"mount -t tmpfs -o mode=755 mucverify-{host} {s}"]
-    for entry in sorted(os.listdir("/")):
-        source = Path("/") / entry
-        if entry in replaced:
-            continue
-        target = q(f"{staging}/{entry}")
-        if source.is_symlink():
-            lines.append(f"ln -s {q(os.readlink(source))} {target}")
-        elif source.is_dir():
-            lines.append(f"mkdir {target} && mount --rbind {q(str(source))} {target}")
-        elif source.exists():
-            lines.append(f": > {target} && mount --bind {q(str(source))} {target}")
-    for name, source in sorted(sources.items()):
-        lines.append(f"mkdir {q(f'{staging}/{name}')}")
-        lines.append(f"mount --rbind {q(str(source))} {q(f'{staging}/{name}')}")
-    files = f"{staging}{SSHD_FILES}"
-    lines += [
-        f"mkdir -m 755 {q(files)}",
-        f"cp {q(str(folder / 'authorized_keys'))} {q(str(folder / 'passwd'))} {q(files)}/",
-        f"chmod 644 {q(files)}/authorized_keys {q(files)}/passwd",
-        f"mount --bind {q(files)}/passwd {s}/etc/passwd",
-    ]
-    if noisy_bashrc:
-        # bash run by sshd reads the system bashrc (and ~/.bashrc): noise for this blade only
-        (folder / "bash.bashrc").write_text(NOISE_BASHRC)
-        lines += [
-            f"cp {q(str(folder / 'bash.bashrc'))} {q(files)}/bash.bashrc",
-            f"chmod 644 {q(files)}/bash.bashrc",
-            f"mount --bind {q(files)}/bash.bashrc {s}/etc/bash.bashrc",
-        ]
-    lines += [
-        f"hostname {q(host)}",
-        f"exec chroot {s} {SSHD} -D -e -f {q(str(config))}",
-    ]
-    return "\n".join(lines) + "\n"
-
-
 def serve_blade(
     site_dir: Path,
     host: str,
@@ -327,17 +181,17 @@ def serve_blade(
     mounts = host_mounts(site_dir, host)
     for account in accounts:
         ensure_account(account, mounts.get("/home", site_dir / "home") / account)
-    _keygen(folder / "host_key")
-    _keygen(folder / "client_key")
+    keygen(folder / "host_key")
+    keygen(folder / "client_key")
     (folder / "authorized_keys").write_bytes((folder / "client_key.pub").read_bytes())
-    (folder / "passwd").write_text(_passwd(accounts, login_shell))
+    (folder / "passwd").write_text(passwd_text(accounts, login_shell))
     if noisy_bashrc and not Path("/etc/bash.bashrc").is_file():
         raise ServeError("no /etc/bash.bashrc here to make the login shell noisy")
     if login_shell and not Path(login_shell).is_file():
         raise ServeError(f"{login_shell}: no such login shell here")
-    config = _sshd_config(folder, address, port, accounts, extra_config)
+    config = sshd_config(folder, address, port, accounts, extra_config)
     script = folder / "namespace.sh"
-    script.write_text(_namespace_script(site_dir, host, folder, config, mounts, noisy_bashrc))
+    script.write_text(namespace_script(site_dir, host, folder, config, mounts, noisy_bashrc))
     Path("/run/sshd").mkdir(mode=0o755, parents=True, exist_ok=True)
     log_path = folder / "sshd.log"
     with open(log_path, "wb") as log:
@@ -381,57 +235,6 @@ def _wait_ready(served: ServedBlade, process: subprocess.Popen[bytes], log_path:
         f" {served.accounts[0]} in within {START_TIMEOUT_S:g} s; ssh said: {said or '-'};"
         f" sshd log: {log or '(empty)'}"
     )
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state != "Z"
-
-
-def stop_pid(pid: int, grace_s: float = 3.0) -> None:
-    """Stop the sshd of that PID and the sessions it started (a frozen one too): the sessions
-    first, while their listener is alive to reap them, then the listener."""
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGCONT)
-    sessions = _children(pid)
-    for stage in (sessions, [pid]):
-        for target in stage:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(target, signal.SIGTERM)
-        deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline and any(_alive(p) for p in stage):
-            _reap(pid)
-            time.sleep(0.02)
-        for target in stage:
-            if _alive(target):
-                with contextlib.suppress(ProcessLookupError):
-                    os.kill(target, signal.SIGKILL)
-    deadline = time.monotonic() + grace_s
-    while time.monotonic() < deadline and _alive(pid):
-        _reap(pid)
-        time.sleep(0.02)
-
-
-def _reap(pid: int) -> None:
-    with contextlib.suppress(ChildProcessError, OSError):
-        os.waitpid(pid, os.WNOHANG)
 
 
 def ssh_site_text(site_dir: Path, served: Mapping[str, ServedBlade], timeout: float | None) -> str:
