@@ -15,8 +15,9 @@ RC_UNREADABLE_EXIT = 97
 # error, a failing command) reach stderr and are reported with the environment.
 #
 # An rc file may source another (`.qcrc` ends with `source $HOME/.dfosrc`): `source` and `.` are
-# wrapped so that such a path is first rewritten by the caller's replacements (`R from to`: the
-# switched view, where `.dfosrc` is the muc rc) and then mapped through the host's mount table
+# wrapped so that such a path (made absolute, `//` and `/./` made `/`, however the rc spells it)
+# is first rewritten by the caller's replacements (`R from to`: the switched view, where
+# `.dfosrc` is the muc rc) and then mapped through the host's mount table
 # (`M logical real`, a demo host's `/home`), given before `--`. The top-level files are sourced
 # as given (already real paths). Without replacements or mounts (a real blade's plain view) no
 # wrapper is defined: a file sourced through a function would see its `declare`s made local.
@@ -26,6 +27,9 @@ _SOURCE_SCRIPT = (
     'if [ "$1" = R ]; then __mv_r+=("$2" "$3"); else __mv_m+=("$2" "$3"); fi; shift 3; done; '
     "shift; "
     '__mv_path() { local f="$1" i n; '
+    'case "$f" in /*) ;; *) if [ -n "$__mv_nohome" ]; then f="$HOME/$f"; else f="$PWD/$f"; fi;; esac; '
+    r'while [[ "$f" == *//* ]]; do f="${f//\/\//\/}"; done; '
+    r'while [[ "$f" == */./* ]]; do f="${f//\/.\//\/}"; done; '
     'for ((i=0; i<${#__mv_r[@]}; i+=2)); do n="${__mv_r[i]}"; '
     'case "$f" in "$n"|"$n"/*) f="${__mv_r[i+1]}${f#"$n"}";; esac; done; '
     'for ((i=0; i<${#__mv_m[@]}; i+=2)); do n="${__mv_m[i]}"; '
@@ -36,7 +40,7 @@ _SOURCE_SCRIPT = (
     'source() { local __mv_f; __mv_f=$(__mv_path "$1"); shift; builtin source "$__mv_f" "$@"; }; '
     '. () { local __mv_f; __mv_f=$(__mv_path "$1"); shift; builtin source "$__mv_f" "$@"; }; '
     "fi; "
-    'cd "$HOME" 2>/dev/null; unset OLDPWD; for rc in "$@"; do '
+    'cd "$HOME" 2>/dev/null || __mv_nohome=1; unset OLDPWD; for rc in "$@"; do '
     f'[ -r "$rc" ] || {{ echo "$rc: cannot be read" >&2; exit {RC_UNREADABLE_EXIT}; }}; '
     'builtin source "$rc" </dev/null >/dev/null; '
     "done; unset rc; env -0"

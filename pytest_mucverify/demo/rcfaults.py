@@ -85,6 +85,17 @@ def _other_accounts_disk(dest: Path, account: str, options: DemoOptions) -> None
         )
 
 
+def _qcrc_spells_dfosrc_otherwise(dest: Path, account: str, options: DemoOptions) -> None:
+    """.qcrc reaches .dfosrc through a folder variable (``$RC_DIR/.dfosrc`` with a trailing
+    slash in RC_DIR), and .dfosrc_muc lacks DFO_PLT_DIR, which .dfosrc still gives."""
+    home = dest / "home" / account
+    _edit(
+        home / ".qcrc",
+        lambda t: t.replace("source $HOME/.dfosrc", "RC_DIR=$HOME/\nsource ${RC_DIR}/./.dfosrc"),
+    )
+    _edit(home / ".dfosrc_muc", lambda t: re.sub(r"^export DFO_PLT_DIR=.*\n", "", t, flags=re.M))
+
+
 RC_FAULTS: tuple[Fault, ...] = (
     Fault(
         "rc-muc-keeps-operational-values",
@@ -143,5 +154,12 @@ RC_FAULTS: tuple[Fault, ...] = (
             "migration.full",
             "migration.calibration-memory",
         ),
+    ),
+    Fault(
+        "qcrc-sources-dfosrc-spelt-otherwise",
+        "rc.muc-variables",
+        ".qcrc sources ${RC_DIR}/./.dfosrc and .dfosrc_muc lacks DFO_PLT_DIR, inherited from it",
+        _qcrc_spells_dfosrc_otherwise,
+        phase="verification",
     ),
 )
