@@ -390,7 +390,7 @@ def test_dead_host_is_unreachable() -> None:
     started = time.monotonic()
     with pytest.raises(HostUnreachable, match=r"^deadhost: ") as caught:
         dead.run("true")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # refused at once; the bound only allows for load
     assert "127.0.0.1" in str(caught.value)
     # every door of that Blade says the same, not only run()
     with pytest.raises(HostUnreachable, match=r"^deadhost: "):
@@ -401,8 +401,8 @@ def test_a_hanging_command_times_out_and_leaves_the_host_up() -> None:
     blade = Blade(Host(name="x", url="local://", timeout=1), getpass.getuser())
     started = time.monotonic()
     with pytest.raises(CommandTimedOut, match=r"did not answer within 1 s") as caught:
-        blade.run("sleep", "5")
-    assert time.monotonic() - started < 4
+        blade.run("sleep", "60")
+    assert time.monotonic() - started < 30  # the timeout ended it, not the sleep
     assert str(caught.value) == "x: sleep did not answer within 1 s"
     assert blade.answer("echo", "still here") == "still here"
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,8 +90,6 @@ def assert_same_run(over_ssh: Verification, local: Verification) -> None:
 class CleanDemo:
     folder: Path
     local: Verification
-    local_seconds: float
-    """wall time of the local run (-n 0), pytest's start-up included."""
 
 
 @pytest.fixture(scope="module")
@@ -100,10 +97,9 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> CleanDemo:
     """The clean demo (giraffe only), and its local run."""
     folder = tmp_path_factory.mktemp("ssh-demo")
     site = build_site(folder / "site", accounts=(ACCOUNT,))
-    started = time.monotonic()
     local = verify(site, ACCOUNT, folder / "local")
     assert local.results(ACCOUNT)["verdict"] == "READY", local.output[-3000:]
-    return CleanDemo(site.parent, local, time.monotonic() - started)
+    return CleanDemo(site.parent, local)
 
 
 @pytest.fixture(scope="module")
@@ -226,21 +222,17 @@ def test_a_frozen_sshd_costs_one_timeout(
     ):
         os.kill(served[OLD_BLADE].pid, signal.SIGSTOP)
         monkeypatch.setenv("PATH", f"{calls.parent}:{os.environ['PATH']}")
-        started = time.monotonic()
         over_ssh = verify(site, ACCOUNT, tmp_path / "run", workers=2)
-        elapsed = time.monotonic() - started
     results = over_ssh.results(ACCOUNT)
     assert results["verdict"] == "NOT READY", over_ssh.output[-3000:]
     # one connection attempt, given up after the host's timeout; nothing tried it again
     attempts = [line.split() for line in calls.read_text().splitlines()]
     assert len(attempts) == 1, attempts
     assert float(attempts[0][1]) - float(attempts[0][0]) < FROZEN_TIMEOUT_S + 3, attempts
-    # and the whole run is a local run and that timeout, not one per check (29 x 4 s more);
-    # generous for a machine under load
-    assert elapsed < 3 * clean.local_seconds + FROZEN_TIMEOUT_S + 15, (
-        elapsed,
-        clean.local_seconds,
-    )
+    # and no check waited for the blade: the one timeout was the probe's, before the checks
+    # (the rows' own durations, not the wall clock of a machine that may be loaded)
+    waited = [r for r in results["checks"] if r["status"] == "error"]
+    assert waited and max(r["duration"] for r in waited) < FROZEN_TIMEOUT_S, waited
     # every check that needed the blade is an error row with the one reason; nothing failed
     statuses = {r["status"] for r in results["checks"]}
     reasons = {r["message"] for r in results["checks"] if r["status"] == "error"}
