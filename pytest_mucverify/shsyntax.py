@@ -20,8 +20,8 @@ _WHERE = re.compile(r"^(?:\S*: )?-c: line \d+: ")
 
 @functools.lru_cache(maxsize=512)
 def syntax_error(command: str) -> str | None:
-    """The shell's complaint about ``command`` (its first line of errors), or None when it
-    reads; a reason naming the problem when ``bash`` cannot be run here."""
+    """The shell's complaint about ``command`` (without the line of it bash quotes back), or
+    None when it reads; a reason naming the problem when ``bash`` cannot be run here."""
     program = shutil.which(CHECKER)
     if program is None:
         return f"{CHECKER} is not on this machine's PATH: the command could not be read"
@@ -41,4 +41,5 @@ def syntax_error(command: str) -> str | None:
     lines = [line.strip() for line in done.stderr.splitlines() if line.strip()]
     if not lines:
         return f"{CHECKER} -n ended with status {done.returncode}"
-    return "; ".join(_WHERE.sub("", line) for line in lines)
+    said = [_WHERE.sub("", line) for line in lines]
+    return "; ".join(line for line in said if not line.startswith("`")) or said[0]

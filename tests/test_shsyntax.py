@@ -38,3 +38,7 @@ def test_commands_the_shell_reads_pass(command: str) -> None:
 def test_broken_shell_text_is_named(command: str) -> None:
     why = syntax_error(command)
     assert why is not None and "-c: line" not in why
+
+
+def test_the_complaint_does_not_quote_the_command_back() -> None:
+    assert syntax_error("mysql -e 'select 1' ( x") == "syntax error near unexpected token `('"
