@@ -158,7 +158,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         "cron.syntax",
         "setup",
         "II.5",
-        "the account's crontabs on both blades parse as cron reads them",
+        "the account's crontabs on both blades parse as cron reads them, their commands as the"
+        " shell reads them, and their SHELL, HOME and time zone let every job run as before",
     ),
     CheckSpec(
         "cron.commands",
@@ -170,8 +171,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         "cron.calchecker",
         "verification",
         "II.2",
-        "the muc runs the old blade's two calChecker lines reading .dfosrc_muc, staggered, and"
-        " after the switch only the muc",
+        "the muc runs the old blade's two calChecker lines reading .dfosrc_muc, as often and on"
+        " the same days, staggered, and after the switch only the muc",
         needs("calchecker", "runs no calChecker"),
     ),
     CheckSpec(
@@ -267,7 +268,8 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     " calibrations must hold a file to migrate (none fails)",
     "migration.calibration-memory": "every memory folder looked up; CALCHECK and REPORT"
     " missing on the old blade fail",
-    "cron.syntax": "both crontabs read; empty on an account that runs tools from cron fails",
+    "cron.syntax": "both crontabs read, their settings and commands; empty on an account that"
+    " runs tools from cron fails",
     "cron.commands": "the muc's active cron lines; none on an account that runs tools from"
     " cron fails",
     "cron.calchecker": "both crontabs read",

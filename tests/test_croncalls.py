@@ -7,6 +7,7 @@ import pytest
 from pytest_mucverify.dfos.croncalls import (
     analyse,
     dfos_cron_tool,
+    has_flag,
     invocations,
     options_besides_rc,
     runs_tool,
@@ -230,3 +231,27 @@ def test_a_script_run_by_a_script_relative_to_the_folder_cd_went_to() -> None:
     found = analyse("$HOME/bin/daily.sh", scripts, HOME)
     assert runs_tool(found.calls, "autoDaily") == [["autoDaily", "-r", ".dfosrc"]]
     assert f"{HOME}/bin/chores.sh" in found.wanted
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["autoDaily", "-DD", "-r", ".dfosrc_muc"],
+        ["autoDaily", "-Dr", ".dfosrc_muc"],
+        ["autoDaily", "-r", ".dfosrc_muc", "-D"],
+        ["autoDaily", "-Dr.dfosrc_muc"],
+        ["autoDaily", "-FD"],
+    ],
+)
+def test_a_flag_inside_an_option_cluster_is_read_as_getopts_reads_it(argv: list[str]) -> None:
+    assert has_flag(argv, "D")
+
+
+def test_words_getopts_does_not_read_as_options_are_not_flags() -> None:
+    assert not has_flag(["autoDaily", "-r", "-D"], "D")  # -D is the rc file's name here
+    assert not has_flag(["autoDaily", "-r.dfosrc_muc", "--", "-D"], "D")
+    assert not has_flag(["autoDaily", "today", "-D"], "D")
+    assert tool_options(["autoDaily", "-Dr", ".dfosrc_muc"], "-r") == ".dfosrc_muc"
+    assert tool_options(["autoDaily", "-r", ".dfosrc", "-r", ".dfosrc_muc"], "-r") == ".dfosrc_muc"
+    assert options_besides_rc(["calChecker", "-Fr", ".dfosrc_muc"]) == ("-F",)
+    assert options_besides_rc(["calChecker", "-FF", "-r.dfosrc_muc"]) == ("-F",)

@@ -24,6 +24,7 @@ from pytest_mucverify.dfos.crontab import (
     parse_crontab,
     program_of,
     same_schedule,
+    schedule_difference,
 )
 
 MONDAY = datetime(2024, 1, 1)  # a Monday
@@ -497,6 +498,34 @@ def test_same_schedule() -> None:
     assert not same_schedule(one("0 0 * * 1 a"), one("0 0 * * 2 a"), MONDAY)
     # neither runs inside the window: equal there, which is why the window must be long enough
     assert same_schedule(one("0 0 * * 3 a"), one("0 0 * * 4 a"), MONDAY, days=1)
+
+
+@pytest.mark.parametrize(
+    "muc",
+    [
+        "0 8-18 * 1-2 * b",  # stops on 1 March
+        "0 8-18 1-28 * * b",  # never on the 29th to the 31st
+        "0 8-18 * * 1-5 b",
+        "0 8-18 29 2 * b",
+    ],
+)
+def test_schedules_that_part_after_a_week_differ(muc: str) -> None:
+    old = one("0 8-18 * * * a")
+    assert not same_schedule(one(muc), old, datetime(2013, 2, 18))
+    why = schedule_difference(one(muc), old, datetime(2013, 2, 18))
+    assert why is not None and "day(s) only for 0 8-18 * * * (first" in why
+
+
+def test_the_times_of_a_day_and_boot_runs_are_compared_too() -> None:
+    start = datetime(2013, 2, 18)
+    assert schedule_difference(one("0 8-17 * * * a"), one("0 8-18 * * * b"), start) == (
+        "the same days, other times of the day"
+    )
+    assert schedule_difference(one("@reboot a"), one("0 8-18 * * * b"), start) == (
+        "@reboot runs at boot only, 0 8-18 * * * on a schedule"
+    )
+    assert schedule_difference(one("0 8-18 * * 7 a"), one("0 8-18 * * sun b"), start) is None
+    assert schedule_difference(one("0 0 31 2 * a"), one("0 0 30 2 * b"), start) is None
 
 
 def test_croniter_arguments() -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .faults import Fault, _edit, _muc_disk
-from .world import INSTRUMENTS, MUC, Calendar
+from .faults import Fault, _edit
+from .world import INSTRUMENTS, MUC
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -42,79 +40,6 @@ def _added(line: str) -> Callable[[str, str], str]:
 
 def _uncomment(tool: str) -> Callable[[str], str]:
     return lambda text: re.sub(rf"^#(.*-t {tool}\b.*)$", r"\1", text, flags=re.M)
-
-
-def _commissioning_done(dest: Path, account: str, options: DemoOptions) -> None:
-    date = Calendar.for_options(options).commissioning
-    _edit(
-        dest / "home" / account / "monitor" / f"AB_list_CALIB_{date}",
-        lambda t: t.replace("\tCOMPLETE\n", "\tCOMPLETE\tDONE\n", 1),
-    )
-
-
-def _commissioning_ab_on_muc(dest: Path, account: str, options: DemoOptions) -> None:
-    date = str(Calendar.for_options(options).commissioning)
-    old_disk = dest / "hosts" / INSTRUMENTS[account].ops / "diska" / "data" / account
-    source = sorted(
-        [*(old_disk / "AB").glob(f"*{date}T*.ab"), *(old_disk / "logs" / date).glob("*.ab")]
-    )[0]
-    target = _muc_disk(dest, account) / "logs" / date
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source, target / source.name)
-
-
-def _commissioning_leftover_ab(dest: Path, account: str, options: DemoOptions) -> None:
-    """One AB of the commissioning date on the muc is days older than the others: left from an
-    earlier run, taken as done by autoDaily -D."""
-    date = str(Calendar.for_options(options).commissioning)
-    disk = _muc_disk(dest, account)
-    found = sorted([*(disk / "AB").glob(f"*{date}T*.ab"), *(disk / "logs" / date).glob("*.ab")])
-    victim = found[0]
-    stat = victim.stat()
-    os.utime(victim, (stat.st_atime - 3 * 86400, stat.st_mtime - 3 * 86400))
-
-
-def _old_tool(dest: Path, account: str, options: DemoOptions) -> None:
-    _edit(
-        dest / "home" / account / "bin" / "autoDaily",
-        lambda t: t.replace('TOOL_VERSION="2.1"', 'TOOL_VERSION="2.0"'),
-    )
-
-
-def _second_version_line(dest: Path, account: str, options: DemoOptions) -> None:
-    """A block pasted from the old release further down: the shell keeps the last assignment."""
-    _edit(
-        dest / "home" / account / "bin" / "autoDaily",
-        lambda t: t.replace(
-            "\ncase ", '\n# kept from v2.0 for the old blades\nTOOL_VERSION="2.0"\ncase ', 1
-        ),
-    )
-
-
-def _shadowed_on_path(dest: Path, account: str, options: DemoOptions) -> None:
-    """An old copy of autoDaily in a folder the muc's rc puts before DFO_BIN_DIR on the PATH."""
-    home = dest / "home" / account
-    old_bin = home / "bin.v2.0"
-    old_bin.mkdir()
-    copy = old_bin / "autoDaily"
-    copy.write_text(
-        (home / "bin" / "autoDaily").read_text().replace('TOOL_VERSION="2.1"', 'TOOL_VERSION="2.0"')
-    )
-    copy.chmod(0o755)
-    switched = (home / ".dfosrc").read_bytes() == (home / ".dfosrc_muc").read_bytes()
-    for rc in (".dfosrc_muc", ".dfosrc") if switched else (".dfosrc_muc",):
-        _edit(home / rc, lambda t: t + "export PATH=$HOME/bin.v2.0:$PATH\n")
-
-
-def _shadowed_by_function(dest: Path, account: str, options: DemoOptions) -> None:
-    """An exported shell function of the tool's name, calling an old copy, in the muc rc."""
-    home = dest / "home" / account
-    switched = (home / ".dfosrc").read_bytes() == (home / ".dfosrc_muc").read_bytes()
-    for rc in (".dfosrc_muc", ".dfosrc") if switched else (".dfosrc_muc",):
-        _edit(
-            home / rc,
-            lambda t: t + 'autoDaily() { $HOME/old/autoDaily "$@"; }\nexport -f autoDaily\n',
-        )
 
 
 def _not_switched(dest: Path, account: str, options: DemoOptions) -> None:
@@ -186,6 +111,16 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "cron.autodaily",
         "the muc's cron line runs autoDaily -D, the commissioning form",
         _muc_cron(lambda text, account: text.replace("-t autoDaily -r", "-t autoDaily -D -r")),
+    ),
+    Fault(
+        "autodaily-cron-with-DD",
+        "cron.autodaily",
+        "the muc's cron line runs autoDaily -r .dfosrc_muc -DD: getopts reads -D in the cluster",
+        _muc_cron(
+            lambda text, account: text.replace(
+                "-t autoDaily -r .dfosrc_muc", "-t autoDaily -r .dfosrc_muc -DD"
+            )
+        ),
     ),
     Fault(
         "autodaily-cron-without-dfosrc-muc",
@@ -269,6 +204,22 @@ CRON_FAULTS: tuple[Fault, ...] = (
         phase="verification",
     ),
     Fault(
+        "calchecker-doubled-on-muc",
+        "cron.calchecker",
+        "after the switch the muc runs the incremental calChecker line twice, at the same minutes",
+        _muc_cron(
+            lambda text, account: re.sub(
+                r"^(15,45 .*-t calChecker -r .*)$", r"\1\n\1", text, count=1, flags=re.M
+            )
+        ),
+    ),
+    Fault(
+        "calchecker-never-fires-on-muc",
+        "cron.calchecker",
+        "after the switch the muc's incremental calChecker line fires on 30 February only, never",
+        _muc_cron(lambda text, account: text.replace("15,45 * * * * ", "15,45 * 30 2 * ")),
+    ),
+    Fault(
         "calchecker-gone-from-muc",
         "cron.calchecker",
         "the muc's calChecker lines are gone once operational",
@@ -305,6 +256,40 @@ CRON_FAULTS: tuple[Fault, ...] = (
         _muc_cron(_added("5/15 * * * * /home/{account}/bin/vnc_keepalive :1")),
     ),
     Fault(
+        "cron-shell-false",
+        "cron.syntax",
+        "the muc crontab sets SHELL=/bin/false: cron runs no job of it",
+        _muc_cron(lambda text, account: text.replace("MAILTO=", "SHELL=/bin/false\nMAILTO=", 1)),
+    ),
+    Fault(
+        "cron-tz-on-muc-only",
+        "cron.syntax",
+        "the muc crontab reads its times in CRON_TZ=America/Santiago, the old one does not",
+        _muc_cron(
+            lambda text, account: text.replace("MAILTO=", "CRON_TZ=America/Santiago\nMAILTO=", 1)
+        ),
+    ),
+    Fault(
+        "cron-home-of-another-account",
+        "cron.syntax",
+        "the muc crontab sets HOME=/home/uves: dfosCron reads another account's rc files",
+        _muc_cron(lambda text, account: text.replace("MAILTO=", "HOME=/home/uves\nMAILTO=", 1)),
+    ),
+    Fault(
+        "cron-percent-cuts-autodaily",
+        "cron.syntax",
+        "the muc's autoDaily line logs to ad_$(date +%Y%m%d).log: cron cuts it at the first %,"
+        " the shell sees $(date + and never runs autoDaily",
+        _muc_cron(
+            lambda text, account: re.sub(
+                r"(-t autoDaily -r \.dfosrc_muc)$",
+                rf"\1 >> /home/{account}/ad_$(date +%Y%m%d).log 2>&1",
+                text,
+                flags=re.M,
+            )
+        ),
+    ),
+    Fault(
         "cron-unknown-macro",
         "cron.syntax",
         "a muc cron line uses @weekdays, which cron does not know",
@@ -327,6 +312,18 @@ CRON_FAULTS: tuple[Fault, ...] = (
         "cron.autodaily",
         "the muc's autoDaily fires 8-17 h, the old one fired 8-18 h",
         _muc_cron(lambda text, account: text.replace("0 8-18 * * * ", "0 8-17 * * * ")),
+    ),
+    Fault(
+        "autodaily-schedule-until-march",
+        "cron.autodaily",
+        "the muc's autoDaily fires in January and February only (0 8-18 * 1-2 *): the same week,"
+        " not the same year",
+        _muc_cron(
+            lambda text, account: text.replace(
+                f"0 8-18 * * * /home/{account}/bin/dfosCron -t autoDaily",
+                f"0 8-18 * 1-2 * /home/{account}/bin/dfosCron -t autoDaily",
+            )
+        ),
     ),
     Fault(
         "calchecker-without-dfosrc-muc",
@@ -356,45 +353,20 @@ CRON_FAULTS: tuple[Fault, ...] = (
         _muc_cron(lambda text, account: text.replace("DISPLAY=:1\n", "DISPLAY=:4\n")),
     ),
     Fault(
-        "commissioning-done-tag",
-        "commissioning.ab-list-clean",
-        "the commissioning date's AB list carries a DONE tag",
-        _commissioning_done,
-        phase="commissioning",
+        "display-of-the-old-blade",
+        "cron.display",
+        "the muc crontab uses DISPLAY dfo23:1, the old blade's display, not the muc's :1",
+        _muc_cron(
+            lambda text, account: text.replace(
+                "DISPLAY=:", f"DISPLAY={INSTRUMENTS[account].ops}:", 1
+            )
+        ),
     ),
     Fault(
-        "commissioning-ab-on-muc",
-        "commissioning.ab-list-clean",
-        "an AB of the commissioning date already sits on the muc",
-        _commissioning_ab_on_muc,
-        phase="commissioning",
-    ),
-    Fault(
-        "commissioning-leftover-ab",
-        "commissioning.ab-list-clean",
-        "after the switch, one AB of the commissioning date on the muc predates the autoDaily -D run",
-        _commissioning_leftover_ab,
-    ),
-    Fault(
-        "autodaily-v2.0", "commissioning.tool-versions", "autoDaily is v2.0 on the muc", _old_tool
-    ),
-    Fault(
-        "autodaily-two-version-lines",
-        "commissioning.tool-versions",
-        "autoDaily on the muc sets TOOL_VERSION to 2.1 and later to 2.0",
-        _second_version_line,
-    ),
-    Fault(
-        "autodaily-shadowed-by-a-function",
-        "commissioning.tool-versions",
-        "the muc's rc exports a shell function autoDaily that runs an old copy",
-        _shadowed_by_function,
-    ),
-    Fault(
-        "autodaily-shadowed-on-path",
-        "commissioning.tool-versions",
-        "the muc's PATH finds an old autoDaily before DFO_BIN_DIR",
-        _shadowed_on_path,
+        "vnc-keepalive-of-other-group",
+        "cron.display",
+        "the muc's VNC keep-alive keeps :4 alive, uves's display",
+        _muc_cron(lambda text, account: re.sub(r"(vnc_keepalive) :\d+", r"\1 :4", text)),
     ),
     Fault(
         "dfosrc-not-switched",

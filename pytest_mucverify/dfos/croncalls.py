@@ -23,6 +23,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .cronoptions import has_flag, options_besides_rc, tool_options
 from .cronshell import (
     ARGUMENTS,
     CODE_OPTIONS,
@@ -48,6 +49,7 @@ __all__ = [
     "analyse",
     "dfos_cron_tool",
     "expand_home",
+    "has_flag",
     "invocations",
     "options_besides_rc",
     "runs_tool",
@@ -369,27 +371,3 @@ def invocations(
 def runs_tool(calls: list[list[str]], tool: str) -> list[list[str]]:
     """The invocations whose program is ``tool`` (by name, wherever it lies)."""
     return [argv for argv in calls if posixpath.basename(argv[0]) == tool]
-
-
-def tool_options(argv: list[str], option: str) -> str | None:
-    """The value of ``option`` (``-r X`` or ``-rX``) in an argument list, None when absent."""
-    for i, word in enumerate(argv[1:], start=1):
-        if word == option:
-            return argv[i + 1] if i + 1 < len(argv) else None
-        if word.startswith(option) and len(word) > len(option) and not word.startswith("--"):
-            return word[len(option) :]
-    return None
-
-
-def options_besides_rc(argv: list[str]) -> tuple[str, ...]:
-    """A tool's options without ``-r <rc>``: what must be the same on both blades."""
-    kept: list[str] = []
-    skip = False
-    for word in argv[1:]:
-        if skip:
-            skip = False
-        elif word == "-r":
-            skip = True
-        elif not word.startswith("-r"):
-            kept.append(word)
-    return tuple(sorted(kept))

@@ -12,7 +12,14 @@ from croniter import CroniterBadDateError, croniter
 
 from .cronrecords import CronEntry
 
-__all__ = ["croniter_arguments", "fire_days", "fire_times", "same_schedule"]
+__all__ = [
+    "SPAN",
+    "croniter_arguments",
+    "fire_days",
+    "fire_times",
+    "same_schedule",
+    "schedule_difference",
+]
 
 
 def _field_expression(values: frozenset[int], low: int, high: int) -> str:
@@ -66,14 +73,41 @@ def fire_times(entry: CronEntry, start: datetime, end: datetime) -> list[datetim
     return times
 
 
-def same_schedule(a: CronEntry, b: CronEntry, start: datetime, days: int = 7) -> bool:
-    """Whether ``a`` and ``b`` run at the same times over ``days`` days from ``start`` (a week by
-    default: a monthly schedule needs a longer window). Two ``@reboot`` entries agree; an
-    ``@reboot`` never agrees with a timed entry."""
+SPAN = 4 * 365 + 1
+"""days over which schedules are compared: four years from the start hold a 29 February, so
+a schedule of days that come round once a year (``1-28``, ``* 1-2``, ``29 2``) shows."""
+
+
+def schedule_difference(
+    a: CronEntry, b: CronEntry, start: datetime, days: int = SPAN
+) -> str | None:
+    """Why ``a`` and ``b`` do not start at the same times over ``days`` days from ``start``
+    (four years by default), or None when they do. An entry's start times are its days times
+    its hours and minutes (cron's fields are independent), so the days are compared at one step
+    a day and the times of a day as sets. Two ``@reboot`` entries agree; an ``@reboot`` never
+    agrees with a timed entry; two schedules that never fire agree."""
     if a.reboot or b.reboot:
-        return a.reboot and b.reboot
-    end = start + timedelta(days=days)
-    return fire_times(a, start, end) == fire_times(b, start, end)
+        if a.reboot and b.reboot:
+            return None
+        return f"{(a if a.reboot else b).schedule} runs at boot only, {(b if a.reboot else a).schedule} on a schedule"
+    days_a, days_b = fire_days(a, start, days), fire_days(b, start, days)
+    if days_a != days_b:
+        only_a, only_b = sorted(days_a - days_b), sorted(days_b - days_a)
+        shown = [
+            f"{len(only)} day(s) only for {entry.schedule} (first {only[0]:%Y-%m-%d})"
+            for only, entry in ((only_a, a), (only_b, b))
+            if only
+        ]
+        return f"over {days} days from {start:%Y-%m-%d}: " + "; ".join(shown)
+    if days_a and (a.hours, a.minutes) != (b.hours, b.minutes):
+        return "the same days, other times of the day"
+    return None
+
+
+def same_schedule(a: CronEntry, b: CronEntry, start: datetime, days: int = SPAN) -> bool:
+    """Whether ``a`` and ``b`` start at the same times over ``days`` days from ``start`` (four
+    years by default); :func:`schedule_difference` says how they differ."""
+    return schedule_difference(a, b, start, days) is None
 
 
 def fire_days(entry: CronEntry, start: datetime, days: int = 366) -> set[date]:

@@ -106,11 +106,19 @@ from .cronfields import MACROS, Reject
 from .cronjobs import DEFAULT_PATH, environment_for, program_of
 from .cronjobs import DEFAULT_SHELL as DEFAULT_SHELL
 from .cronrecords import CronEntry, CronEnv, CronError, Crontab
-from .cronschedule import croniter_arguments, fire_days, fire_times, same_schedule
+from .cronschedule import (
+    SPAN,
+    croniter_arguments,
+    fire_days,
+    fire_times,
+    same_schedule,
+    schedule_difference,
+)
 
 __all__ = [
     "DEFAULT_PATH",
     "MACROS",
+    "SPAN",
     "CronEntry",
     "CronEnv",
     "CronError",
@@ -124,6 +132,7 @@ __all__ = [
     "parse_crontab",
     "program_of",
     "same_schedule",
+    "schedule_difference",
 ]
 
 _C_SPACE = frozenset(" \t\n\v\f\r")  # C isspace() in the "C" locale

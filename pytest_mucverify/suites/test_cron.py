@@ -5,32 +5,38 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pytest_mucverify import check, examined, nothing_to_compare, require, require_none
+from pytest_mucverify import check, examined, note, nothing_to_compare, require, require_none
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.cronview import CronCalls, reads_muc_rc
 from pytest_mucverify.dfos.croncalls import (
     analyse,
     dfos_cron_tool,
     expand_home,
+    has_flag,
     invocations,
     options_besides_rc,
     runs_tool,
     script_of,
     tool_options,
 )
+from pytest_mucverify.dfos.cronpairs import doubled, line_differences
+from pytest_mucverify.dfos.cronsettings import setting_problems, zone_differences
 from pytest_mucverify.dfos.crontab import (
     CronEntry,
     Crontab,
     environment_for,
-    fire_days,
-    fire_times,
     program_of,
-    same_schedule,
+    schedule_difference,
 )
 from pytest_mucverify.dfos.vnc import display_number, displays_of, displays_used
 from pytest_mucverify.phases import reached
+from pytest_mucverify.shsyntax import syntax_error
 
 WEEK_START = dt.datetime(2013, 2, 18)
+CUT = (
+    "; an unescaped % cuts the command there and cron feeds the rest on standard input"
+    " (write \\% for a %)"
+)
 CRON_FEATURES = ("calchecker", "autodaily", "trendplotter", "vnc")
 """an account with any of these runs DFOS tools from cron: its crontab cannot be empty."""
 
@@ -52,10 +58,6 @@ def runs(entry: CronEntry, tool: str) -> bool:
     return bool(runs_tool(invocations(entry.command), tool))
 
 
-def minutes_of_a_day(entry: CronEntry) -> list[dt.datetime]:
-    return fire_times(entry, WEEK_START, WEEK_START + dt.timedelta(days=1))
-
-
 @check("cron.syntax")
 def test_both_crontabs_parse_as_cron_reads_them(account: AccountUnderTest) -> None:
     parsed = sum(lines_of(account.crontab(blade)) for blade in (account.muc, account.ops))
@@ -73,6 +75,29 @@ def test_both_crontabs_parse_as_cron_reads_them(account: AccountUnderTest) -> No
         for error in account.crontab(blade).errors
     ]
     require_none(errors, "crontab lines cron would refuse")
+    muc, ops = account.crontab(account.muc), account.crontab(account.ops)
+    examined("crontab settings read", len(muc.environment) + len(ops.environment))
+    settings = [
+        f"{blade.name} {problem}"
+        for blade, crontab in ((account.muc, muc), (account.ops, ops))
+        for problem in setting_problems(crontab, account.spec.home)
+    ]
+    settings += zone_differences(muc, ops, account.muc.name, account.ops.name)
+    examined("commands read as the shell reads them", len(muc.entries) + len(ops.entries))
+    settings += [
+        f"{blade.name} line {entry.line}: the shell cannot read the command cron runs"
+        f" ({why}){CUT if entry.stdin is not None else ''}: the job never runs"
+        for blade, crontab in ((account.muc, muc), (account.ops, ops))
+        for entry in crontab.entries
+        for why in [syntax_error(entry.command)]
+        if why is not None
+    ]
+    require_none(
+        settings,
+        "cron jobs that cannot run as written: settings cron applies to every job below them"
+        " that stop the jobs, shift their times or make them another account's, and commands"
+        " the shell cannot read",
+    )
 
 
 @check("cron.commands")
@@ -126,7 +151,8 @@ def test_every_cron_program_exists_on_the_muc(account: AccountUnderTest) -> None
 def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> None:
     """The muc runs the old blade's two calChecker lines (incremental and full) with the
     documented difference, ``-r .dfosrc_muc``, at the same rate but staggered minutes (the pages
-    alternate in origin); after the switch only the muc runs them."""
+    alternate in origin); after the switch only the muc runs them, still as many lines on the
+    same days as the old blade's commented-out ones, and never one line twice at a minute."""
     for blade in (account.muc, account.ops):
         examined(f"crontab lines on {blade.name}", lines_of(account.crontab(blade)))
     examined("crontabs read", 2)
@@ -147,48 +173,36 @@ def test_calchecker_runs_where_the_phase_wants_it(account: AccountUnderTest) -> 
         ),
         f"calChecker lines on the muc that do not read {account.muc_rc.rsplit('/', 1)[-1]}",
     )
-    on_ops = ops.active("calChecker")
+    problems = doubled("calChecker", on_muc, WEEK_START, account.muc.name)
     if reached(account.phase, "operational"):
+        on_ops = ops.active("calChecker")
         require_none(
             (f"{account.ops.name} line {e.line}: {e.text.strip()}" for e, _ in on_ops),
             "calChecker lines still active on the old blade after the switch",
         )
-        return
-    examined("calChecker lines compared", len(on_ops))
-    problems: list[str] = []
-    muc_by_options = {options_besides_rc(argv): e for e, argv in on_muc}
-    for entry, argv in on_ops:
-        options = options_besides_rc(argv)
-        twin = muc_by_options.pop(options, None)
-        if twin is None:
-            problems.append(
-                f"{account.ops.name} line {entry.line}: calChecker {' '.join(options)} has no"
-                f" counterpart on {account.muc.name}"
+        old = ops.commented("calChecker")
+        if not old:
+            note(
+                f"the old blade's calChecker lines are gone from {account.ops.name}'s crontab:"
+                " the muc's are checked for their option sets and doubled lines only"
             )
-            continue
-        old_times, new_times = minutes_of_a_day(entry), minutes_of_a_day(twin)
-        old_days, new_days = fire_days(entry, WEEK_START), fire_days(twin, WEEK_START)
-        if old_days != new_days:
-            problems.append(
-                f"calChecker {' '.join(options)}: runs on {len(new_days)} days of the year from"
-                f" {WEEK_START:%Y-%m-%d} on the muc ({twin.schedule}), on {len(old_days)} on"
-                f" the old blade ({entry.schedule})"
-            )
-        elif len(old_times) != len(new_times):
-            problems.append(
-                f"calChecker {' '.join(options)}: {len(new_times)} runs a day on the muc,"
-                f" {len(old_times)} on the old blade"
-            )
-        elif set(old_times) & set(new_times):
-            problems.append(
-                f"calChecker {' '.join(options)}: the muc ({twin.schedule}) and the old blade"
-                f" ({entry.schedule}) run at the same minutes, so the pages do not alternate"
-            )
-    problems += [
-        f"{account.muc.name} line {e.line}: calChecker {' '.join(o)} runs on the muc only"
-        for o, e in muc_by_options.items()
-    ]
-    require_none(problems, "calChecker on the muc is not the old blade's, staggered")
+    else:
+        old = ops.active("calChecker")
+    examined("calChecker lines compared", len(old))
+    if old or not reached(account.phase, "operational"):
+        problems += line_differences(
+            "calChecker",
+            on_muc,
+            old,
+            WEEK_START,
+            staggered=not reached(account.phase, "operational"),
+            names=(account.muc.name, account.ops.name),
+        )
+    require_none(
+        problems,
+        "calChecker on the muc is not the old blade's"
+        + ("" if reached(account.phase, "operational") else ", staggered"),
+    )
 
 
 @check("cron.autodaily")
@@ -234,8 +248,9 @@ def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest
     require(len(muc) == 1 and not ops, "autoDaily must run from cron on the muc only, once", shown)
     entry, argv = muc[0]
     require(
-        "-D" not in argv[1:],
-        f"autoDaily on {account.muc.name} runs with -D (the commissioning form) from cron",
+        not has_flag(argv, "D"),
+        f"autoDaily on {account.muc.name} runs with -D (the commissioning form) from cron,"
+        " as its getopts reads the options",
         shown,
     )
     require(
@@ -246,9 +261,11 @@ def test_autodaily_runs_from_cron_on_exactly_one_blade(account: AccountUnderTest
     )
     old = ops_calls.commented("autoDaily")
     require(old, f"the old autoDaily line is not kept, commented out, on {account.ops.name}")
+    differs = schedule_difference(entry, old[0][0], WEEK_START)
     require(
-        same_schedule(entry, old[0][0], WEEK_START),
-        f"autoDaily on {account.muc.name} ({entry.schedule}) does not fire when the old one did ({old[0][0].schedule})",
+        differs is None,
+        f"autoDaily on {account.muc.name} ({entry.schedule}) does not fire when the old one did"
+        f" ({old[0][0].schedule}): {differs}",
     )
 
 
@@ -283,9 +300,10 @@ def test_cron_jobs_use_the_accounts_own_vnc_displays(account: AccountUnderTest) 
     examined("DISPLAY settings", len(used))
     require_none(
         (
-            f"line {entry.line}: DISPLAY={value}, not one of {account.name}'s :{own[0]}-:{own[-1]}"
+            f"line {entry.line}: display {value}, not one of {account.name}'s :{own[0]}-:{own[-1]}"
+            f" on {account.muc.name}"
             for entry, value in used
-            if display_number(value) not in own
+            if display_number(value, account.muc.name) not in own
         ),
-        "cron jobs on a display of another account's group",
+        f"cron jobs on a display that is not one of {account.name}'s own on {account.muc.name}",
     )
