@@ -14,23 +14,20 @@ Run: python benchmarks/dead_blade_year.py [--nights 365] [--timeout 5] [--worker
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
+from suiterun import clean_environment, timed_run
+
 from pytest_mucverify.demo import DemoOptions, build_demo_site
 
-REPO = Path(__file__).resolve().parents[1]
-SUITES = REPO / "pytest_mucverify" / "suites"
 ACCOUNT = "giraffe"
 LOCAL_OLD_BLADE = (
     '[hosts.dfo23]\nurl = "local://"\nroot = "hosts/dfo23"\nbin = "hosts/dfo23/bin"\n'
@@ -82,28 +79,8 @@ def counting_ssh(folder: Path) -> tuple[Path, Path]:
 
 
 def run_suite(site: Path, reports: Path, workers: int, path: str) -> tuple[float, dict[str, Any]]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUCVERIFY_", "PYTEST_"))}
-    env["PATH"] = path
     shutil.rmtree(reports, ignore_errors=True)
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(SUITES),
-        f"--account={ACCOUNT}",
-        f"--site={site}",
-        f"--reports-dir={reports}",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "-n",
-        str(workers),
-    ]
-    started = time.perf_counter()
-    subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
-    seconds = time.perf_counter() - started
-    results: dict[str, Any] = json.loads((reports / ACCOUNT / "muc02" / "results.json").read_text())
-    return seconds, results
+    return timed_run(site, ACCOUNT, reports, workers, clean_environment(PATH=path))
 
 
 def main() -> None:

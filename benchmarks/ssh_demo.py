@@ -14,44 +14,22 @@ Run (as root): python benchmarks/ssh_demo.py [--nights 8] [--workers 2] [--repea
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from suiterun import timed_run
 
 from pytest_mucverify.demo import DemoOptions, build_demo_site
 from pytest_mucverify.demo.sshserve import NotRoot, ServeError, served_site
 
-REPO = Path(__file__).resolve().parents[1]
-SUITES = REPO / "pytest_mucverify" / "suites"
 ACCOUNT = "giraffe"
 
 
 def run_suite(site: Path, reports: Path, workers: int) -> tuple[float, str]:
     """Wall time of one whole run (pytest's start included) and its verdict."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUCVERIFY_", "PYTEST_"))}
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(SUITES),
-        f"--account={ACCOUNT}",
-        f"--site={site}",
-        f"--reports-dir={reports}",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "-n",
-        str(workers),
-    ]
-    started = time.perf_counter()
-    subprocess.run(command, cwd=REPO, env=env, capture_output=True, check=False)
-    seconds = time.perf_counter() - started
-    results = json.loads((reports / ACCOUNT / "muc02" / "results.json").read_text())
+    seconds, results = timed_run(site, ACCOUNT, reports, workers)
     return seconds, str(results["verdict"])
 
 

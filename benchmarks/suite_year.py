@@ -31,8 +31,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-SUITES = REPO / "pytest_mucverify" / "suites"
+from suiterun import REPO, suite_command
+
 ACCOUNT = "giraffe"
 BLADES = ("muc02", "dfo23")
 
@@ -119,23 +119,6 @@ def floor_command(site: Path) -> list[str]:
     return ["sh", "-c", script]
 
 
-def suite_command(site: Path, workers: int, reports: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "pytest",
-        str(SUITES),
-        f"--account={ACCOUNT}",
-        f"--site={site}",
-        f"--reports-dir={reports}",
-        "-p",
-        "no:cacheprovider",
-        "-q",
-        "-n",
-        str(workers),
-    ]
-
-
 def median(runs: list[dict[str, Any]], field: str) -> float:
     return statistics.median(run[field] for run in runs)
 
@@ -168,8 +151,8 @@ def main() -> int:
         for nights, site in sites.items():
             runs = {
                 f"floor {nights}": floor_command(site),
-                f"-n 0 {nights}": suite_command(site, 0, work / f"reports-{nights}-0"),
-                f"-n 2 {nights}": suite_command(site, 2, work / f"reports-{nights}-2"),
+                f"-n 0 {nights}": suite_command(site, ACCOUNT, 0, work / f"reports-{nights}-0"),
+                f"-n 2 {nights}": suite_command(site, ACCOUNT, 2, work / f"reports-{nights}-2"),
             }
             for name, command in runs.items():
                 result = measured(command, REPO)

@@ -269,6 +269,40 @@ _NOT_PLAIN = re.compile(rb"[\x00\r\x0b\x0c\x1c-\x1f]")
 ``str.split`` takes for whitespace but the AB format does not."""
 
 
+class _Reading:
+    """What the lines of one AB have given so far."""
+
+    def __init__(self) -> None:
+        self.diags = _Diagnostics()
+        self.lines: list[AbLine] = []
+        self.entries: list[AbEntry] = []
+        self.paths: list[AbPath] = []
+        self.seen: dict[str, int] = {}
+
+    def add(self, number: int, columns: list[str], comment: str | None) -> None:
+        if columns:
+            entry = AbEntry(number, columns[0], tuple(columns[1:]), comment)
+            self.entries.append(entry)
+            self.lines.append(entry)
+            path = _check(entry, self.seen, self.diags)
+            if path is not None:
+                self.paths.append(path)
+        elif comment is not None:
+            self.lines.append(AbComment(number, comment))
+        else:
+            self.lines.append(AbBlank(number))
+
+    def block(self, name: str) -> AssociationBlock:
+        return AssociationBlock(
+            name,
+            tuple(self.entries),
+            tuple(self.lines),
+            self.diags.result(),
+            tuple(self.paths),
+            frozenset(self.diags.kinds),
+        )
+
+
 def _is_plain(data: bytes) -> bool:
     """ASCII, every line ended, none over LINE_CAP, none of ``_NOT_PLAIN``."""
     return (
@@ -290,38 +324,19 @@ def _parse_plain(text: str, name: str) -> AssociationBlock:
     """An AB as the DFOS tools write it (ASCII, every line ended, none overlong, no NUL or
     carriage return): decoded at once, and a line without ``#`` split by ``str.split``, which
     then cuts exactly where the AB format does. Gives what :func:`_parse_any` gives."""
-    diags = _Diagnostics()
-    lines: list[AbLine] = []
-    entries: list[AbEntry] = []
-    paths: list[AbPath] = []
-    seen: dict[str, int] = {}
+    reading = _Reading()
     for number, line in enumerate(text.split("\n")[:-1], start=1):
         columns, comment = _split(line) if "#" in line else (line.split(), None)
-        if columns:
-            entry = AbEntry(number, columns[0], tuple(columns[1:]), comment)
-            entries.append(entry)
-            lines.append(entry)
-            path = _check(entry, seen, diags)
-            if path is not None:
-                paths.append(path)
-        elif comment is not None:
-            lines.append(AbComment(number, comment))
-        else:
-            lines.append(AbBlank(number))
-    if not entries:
-        diags.add(0, AbProblem.NO_QUALIFIERS, "no qualifier lines")
-    return AssociationBlock(
-        name, tuple(entries), tuple(lines), diags.result(), tuple(paths), frozenset(diags.kinds)
-    )
+        reading.add(number, columns, comment)
+    if not reading.entries:
+        reading.diags.add(0, AbProblem.NO_QUALIFIERS, "no qualifier lines")
+    return reading.block(name)
 
 
 def _parse_any(data: bytes, name: str) -> AssociationBlock:
     """Whatever the bytes hold: decoded line by line, every problem of the module doc found."""
-    diags = _Diagnostics()
-    lines: list[AbLine] = []
-    entries: list[AbEntry] = []
-    paths: list[AbPath] = []
-    seen: dict[str, int] = {}
+    reading = _Reading()
+    diags, lines = reading.diags, reading.lines
     if not data:
         diags.add(0, AbProblem.EMPTY, "empty file")
         return AssociationBlock(name, (), (), diags.result(), (), frozenset(diags.kinds))
@@ -352,17 +367,7 @@ def _parse_any(data: bytes, name: str) -> AssociationBlock:
             )
         text = text.rstrip("\r")
         columns, comment = _split(text)
-        if columns:
-            entry = AbEntry(number, columns[0], tuple(columns[1:]), comment)
-            entries.append(entry)
-            lines.append(entry)
-            path = _check(entry, seen, diags)
-            if path is not None:
-                paths.append(path)
-        elif comment is not None:
-            lines.append(AbComment(number, comment))
-        else:
-            lines.append(AbBlank(number))
+        reading.add(number, columns, comment)
     if binary:
         diags.add(
             data.count(b"\n", 0, nul) + 1,
@@ -377,16 +382,9 @@ def _parse_any(data: bytes, name: str) -> AssociationBlock:
         )
     elif tail:
         diags.add(number, AbProblem.UNTERMINATED, "last line not terminated (truncated file?)")
-    if not entries and not binary:
+    if not reading.entries and not binary:
         diags.add(0, AbProblem.NO_QUALIFIERS, "no qualifier lines")
-    return AssociationBlock(
-        name,
-        tuple(entries),
-        tuple(lines),
-        diags.result(),
-        tuple(paths),
-        frozenset(diags.kinds),
-    )
+    return reading.block(name)
 
 
 def _render_line(line: AbLine) -> str:

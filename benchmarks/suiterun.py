@@ -1,0 +1,43 @@
+"""The verification suites as the benchmarks run them: one whole run of an account against a site
+file, in a child process, from the checkout (pytest's start-up included in its time)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+SUITES = REPO / "pytest_mucverify" / "suites"
+
+
+def suite_command(site: Path, account: str, workers: int, reports: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "pytest", str(SUITES), f"--account={account}", f"--site={site}",
+        f"--reports-dir={reports}", "-p", "no:cacheprovider", "-q", "-n", str(workers),
+    ]  # fmt: skip
+
+
+def clean_environment(**changes: str) -> dict[str, str]:
+    """This environment without the run's own settings (``MUCVERIFY_*``, ``PYTEST_*``)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUCVERIFY_", "PYTEST_"))}
+    env.update(changes)
+    return env
+
+
+def timed_run(
+    site: Path, account: str, reports: Path, workers: int, env: dict[str, str] | None = None
+) -> tuple[float, dict[str, Any]]:
+    """Wall time of one whole run and its results.json (the muc02 one of the account)."""
+    command = suite_command(site, account, workers, reports)
+    started = time.perf_counter()
+    subprocess.run(
+        command, cwd=REPO, env=env or clean_environment(), capture_output=True, check=False
+    )
+    seconds = time.perf_counter() - started
+    results: dict[str, Any] = json.loads((reports / account / "muc02" / "results.json").read_text())
+    return seconds, results
