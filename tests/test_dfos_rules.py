@@ -156,6 +156,7 @@ def test_short_and_compressed_fits_names_are_fits() -> None:
     from pytest_mucverify.dfos.layout import is_fits
 
     assert all(is_fits(n) for n in ("x.fit", "x.FTS", "x.fits.bz2", "x.fit.gz", "x.fits.Z"))
+    assert all(is_fits(n) for n in ("x.fits.xz", "x.FITS.XZ", "x.fits.zip", "x.Fits.Zip"))
     assert not any(is_fits(n) for n in ("x.fits.txt", "fits", "x.hdr"))
 
 

@@ -49,6 +49,8 @@ FITS_SUFFIXES = (
     ".fits.gz",
     ".fits.z",
     ".fits.bz2",
+    ".fits.xz",
+    ".fits.zip",
     ".fz",
     ".fit",
     ".fit.gz",
