@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .faults import Fault, _edit, _muc_disk, _old_disk
+from .copyfaults import COPY_FAULTS
 from .fitsfaults import FITS_FAULTS
 from .world import INSTRUMENTS, MUC_DISK, OLD_DISK, TRANSITION
 
@@ -301,6 +302,7 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "a GEN_CALDIR file on the muc is cut short",
         _truncated,
     ),
+    *COPY_FAULTS,
     Fault(
         "non-standard-unlisted",
         "migration.full",
