@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .faults import Fault, _edit, _muc_disk, _old_disk
 from .copyfaults import COPY_FAULTS
+from .faults import Fault, _edit, _muc_disk, _old_disk
 from .fitsfaults import FITS_FAULTS
 from .world import INSTRUMENTS, MUC_DISK, OLD_DISK, TRANSITION
 
@@ -257,6 +257,12 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "ab.clean-paths",
         "PROD_PATH of an archived AB starts with /fujisan3",
         _prefixed("PROD_PATH"),
+    ),
+    Fault(
+        "ab-prefix-log-name",
+        "ab.clean-paths",
+        "LOG_NAME of an archived AB names its log with /fujisan3",
+        _ab_line("LOG_NAME", lambda name, account: f"{MUC_DISK}/data/{account}/logs/{name}"),
     ),
     Fault(
         "ab-dotdot-path",
