@@ -193,3 +193,12 @@ def test_a_value_on_another_accounts_disk_is_found() -> None:
     assert foreign_disks({"A": "/data/giraffe/../uves/x"}, "giraffe") == [
         "A=/data/giraffe/../uves/x  another account's disk /data/uves"
     ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "lacks"), [(0o1775, ""), (0o1700, ""), (0o1500, "w"), (0o1300, "r"), (0o0000, "rwx")]
+)
+def test_a_data_directory_owner_needs_read_write_and_enter(mode: int, lacks: str) -> None:
+    from pytest_mucverify.dfos.layout import owner_lacks
+
+    assert owner_lacks(mode) == lacks

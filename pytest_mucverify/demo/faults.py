@@ -404,10 +404,18 @@ SETUP_FAULTS: tuple[Fault, ...] = (
 
 from .cronfaults import CRON_FAULTS  # noqa: E402
 from .datafaults import DATA_FAULTS  # noqa: E402  (they build on the helpers above)
+from .diskfaults import DISK_FAULTS  # noqa: E402
 from .qc1faults import QC1_FAULTS  # noqa: E402
 from .rcfaults import RC_FAULTS  # noqa: E402
 
-FAULTS: tuple[Fault, ...] = (*SETUP_FAULTS, *DATA_FAULTS, *QC1_FAULTS, *CRON_FAULTS, *RC_FAULTS)
+FAULTS: tuple[Fault, ...] = (
+    *SETUP_FAULTS,
+    *DISK_FAULTS,
+    *DATA_FAULTS,
+    *QC1_FAULTS,
+    *CRON_FAULTS,
+    *RC_FAULTS,
+)
 _BY_ID = {fault.id: fault for fault in FAULTS}
 assert len(_BY_ID) == len(FAULTS), "duplicate fault id"
 

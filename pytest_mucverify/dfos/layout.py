@@ -63,6 +63,13 @@ def is_fits(name: str) -> bool:
     return name.lower().endswith(FITS_SUFFIXES)
 
 
+def owner_lacks(mode: int) -> str:
+    """The owner's rights (r, w, x) a directory's mode bits withhold; empty when it has all."""
+    return "".join(
+        right for right, bit in (("r", 0o400), ("w", 0o200), ("x", 0o100)) if not mode & bit
+    )
+
+
 RENAMEABLE = ("DFO_LST_DIR", "DFO_PLT_DIR")
 """The only directories muc_migrate lets an account name differently (stored in config.muc_migrate)."""
 
