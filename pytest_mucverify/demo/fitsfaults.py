@@ -141,6 +141,7 @@ FITS_FAULTS: tuple[Fault, ...] = (
         "fits.stray",
         "a FITS file sits in a folder the muc's data root links to",
         _stray_behind_symlink,
+        also=("disk.physical-path",),  # the linked folder lies off the account's data root
     ),
     Fault(
         "stray-fits-unprocessed-night",
