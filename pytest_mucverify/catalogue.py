@@ -76,13 +76,17 @@ CHECKS: tuple[CheckSpec, ...] = (
         "disk.sticky-bit", "setup", "I.3", "every /data directory of the account has the sticky bit"
     ),
     CheckSpec(
-        "disk.owner", "setup", "I.3", "every /data directory of the account belongs to the account"
+        "disk.owner",
+        "setup",
+        "I.3",
+        "every /data directory of the account belongs to the account, who may read, write and enter it",
     ),
     CheckSpec(
         "disk.physical-path",
         "setup",
         "I.3",
-        "the data disk resolves to the muc's own physical disk",
+        "the data disk, its standard directories and top-level entries resolve to the account's own"
+        " physical disk on the muc",
     ),
     CheckSpec(
         "rc.muc-variables",
@@ -109,7 +113,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         "ab.clean-paths",
         "pipeline",
         "I.7",
-        "every path in the night's ABs on the muc is clean: no physical prefix, no '..', in its place",
+        "every path in the night's ABs on the muc is clean: no physical prefix (in any line), no"
+        " '..', in its place",
         needs("condor", "runs no pipeline on the muc"),
     ),
     CheckSpec(
@@ -144,7 +149,8 @@ CHECKS: tuple[CheckSpec, ...] = (
         "migration.full",
         "full-migration",
         "I.9",
-        "every non-FITS file of the standard directories reached the muc; non-standard ones decided",
+        "every non-FITS file of the standard directories (and GEN_CALDIR's FITS) reached the muc;"
+        " non-standard ones decided",
         needs("full_migration", "takes no full data migration (muc_migrate -A)"),
     ),
     CheckSpec(
@@ -250,7 +256,7 @@ MINIMUM_EVIDENCE: dict[str, str] = {
     "disk.standard-dirs": "every standard directory looked up",
     "disk.sticky-bit": "the data root and its directories listed",
     "disk.owner": "the data root and its directories listed",
-    "disk.physical-path": "the data root resolved",
+    "disk.physical-path": "the data root, its top-level entries and standard directories resolved",
     "rc.muc-variables": "the muc rc sourced by bash, its variables counted",
     "rc.no-physical-prefix": "the rc's own variables read",
     "rc.qcrc-cluster-roots": "the three root variables read on both blades",

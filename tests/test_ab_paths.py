@@ -259,3 +259,29 @@ def test_a_path_whose_directory_variable_is_unset_is_not_placeable_rather_than_c
     problems = rules.problems("RAWFILE", None, "/data/giraffe/raw/2013-02-21/a.fits")
     assert problems == ["not placeable: DFO_RAW_DIR not defined on the blade"]
     assert not fast_scan_is_clean(b"RAWFILE\t/data/giraffe/raw/2013-02-21/a.fits\tBIAS\n", rules)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("AB_NAME\tGIRAF", "AB_NAME\t/fujisan3/data/giraffe/AB/GIRAF"),
+        ("PRODUCTS\tr.GIRAF", "PRODUCTS\t/diska/data/giraffe/product/r.GIRAF"),
+        ("DATE\t2013-02-21\n", "DATE\t2013-02-21\nLOG_NAME\t/fujisan3/data/giraffe/logs/x.log\n"),
+        ("DATE\t2013-02-21\n", "DATE\t2013-02-21\nRBLOG\t/fujisan3\n"),
+    ],
+)
+def test_a_physical_prefix_in_any_line_the_tools_read_is_unclean(before: str, after: str) -> None:
+    data = CLEAN_AB.replace(before, after, 1).encode()
+    found = RULES.unclean_paths_of_file(data, "x.ab")
+    assert len(found) == 1 and "physical prefix" in found[0], found
+    assert RULES.unclean_paths(parse_ab(data), "x.ab") == found
+
+
+def test_a_physical_prefix_in_a_comment_is_not_read_by_the_tools() -> None:
+    data = (CLEAN_AB + "# made on /fujisan3/data/giraffe\n").encode()
+    assert RULES.unclean_paths_of_file(data, "x.ab") == []
+
+
+def test_a_prefixed_path_line_is_reported_once() -> None:
+    data = CLEAN_AB.replace("RAWFILE\t/data", "RAWFILE\t/fujisan3/data").encode()
+    assert len(RULES.unclean_paths_of_file(data, "x.ab")) == 1

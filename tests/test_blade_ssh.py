@@ -328,6 +328,32 @@ def test_resolve_failures_agree(pair: Pair, name: str) -> None:
     assert messages[0].startswith(f"localhost:{path}: cannot be resolved")
 
 
+def test_resolve_many_agrees(pair: Pair) -> None:
+    names = ["link", "nested/up", "dangling-here", "missing", "sticky"]
+    paths = [f"{pair.root}/{name}" for name in names]
+    real = os.path.realpath(pair.root)
+    expected = [f"{real}/{name}" for name in ("plain.txt", "plain.txt", "not-yet.txt")]
+    expected += [f"{real}/missing", f"{real}/sticky"]
+    for blade in pair.both:
+        assert blade.resolve_many(paths) == (dict(zip(paths, expected, strict=True)), {})
+
+
+def test_resolve_many_names_what_cannot_be_resolved(pair: Pair) -> None:
+    paths = [f"{pair.root}/{name}" for name in ("link", "loop", "dangling", "plain.txt")]
+    answers = [blade.resolve_many(paths) for blade in pair.both]
+    assert (
+        answers[0][0]
+        == answers[1][0]
+        == {
+            paths[0]: f"{os.path.realpath(pair.root)}/plain.txt",
+            paths[3]: f"{os.path.realpath(pair.root)}/plain.txt",
+        }
+    )
+    for _, problems in answers:
+        assert sorted(problems) == sorted(paths[1:3])
+        assert all("cannot be resolved" in reason for reason in problems.values())
+
+
 def test_uid_of_agrees(pair: Pair) -> None:
     me = getpass.getuser()
     assert pair.local.uid_of(me) == pair.remote.uid_of(me) == os.getuid()

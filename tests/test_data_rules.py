@@ -105,7 +105,10 @@ def test_a_copy_the_account_cannot_read_is_a_shortfall() -> None:
         ("DFO_LOG_DIR", "2013-02-01/GIRAF.2013-02-01T10:11:12.123.log", False),
         ("DFO_HDR_DIR", "2013-02-01/GIRAF.2013-02-01T10:11:12.123.hdr", False),
         ("DFO_PLT_DIR", "2013-02-01/x.png", False),
-        ("GEN_CALDIR", "GI_LINE_CATALOG.fits", False),
+        ("GEN_CALDIR", "GI_LINE_CATALOG.fits", True),
+        ("GEN_CALDIR", "GI_BPM_STATIC_1x1.FITS.gz", True),
+        ("DFO_CAL_DIR", "VCAL/GI_MBIA_130221A_1x1.hdr", True),
+        ("DFO_HDR_DIR", "VCAL/GI_MBIA_130221A_1x1.hdr", False),
         ("DFO_LOG_DIR", "2013-02-01/x.ab.bak", False),
     ],
 )

@@ -156,6 +156,7 @@ def test_short_and_compressed_fits_names_are_fits() -> None:
     from pytest_mucverify.dfos.layout import is_fits
 
     assert all(is_fits(n) for n in ("x.fit", "x.FTS", "x.fits.bz2", "x.fit.gz", "x.fits.Z"))
+    assert all(is_fits(n) for n in ("x.fits.xz", "x.FITS.XZ", "x.fits.zip", "x.Fits.Zip"))
     assert not any(is_fits(n) for n in ("x.fits.txt", "fits", "x.hdr"))
 
 
@@ -192,3 +193,12 @@ def test_a_value_on_another_accounts_disk_is_found() -> None:
     assert foreign_disks({"A": "/data/giraffe/../uves/x"}, "giraffe") == [
         "A=/data/giraffe/../uves/x  another account's disk /data/uves"
     ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "lacks"), [(0o1775, ""), (0o1700, ""), (0o1500, "w"), (0o1300, "r"), (0o0000, "rwx")]
+)
+def test_a_data_directory_owner_needs_read_write_and_enter(mode: int, lacks: str) -> None:
+    from pytest_mucverify.dfos.layout import owner_lacks
+
+    assert owner_lacks(mode) == lacks

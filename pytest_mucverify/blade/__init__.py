@@ -23,6 +23,7 @@ from .bulk import (
     list_links,
     read_headers_remote,
     read_with_tar,
+    resolve_with_readlink,
 )
 from .commands import CommandOutput, HostCommands, probe
 from .environment import SourcedEnvironment, source_rc_files
@@ -303,6 +304,28 @@ class Blade:
                 raise self._file_error(exc) from None
 
         return self._once("resolve", (path,), ask)
+
+    def resolve_many(self, paths: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+        """resolve() of many paths, with one ``readlink -f`` for them all on a remote blade
+        (each alone only when some cannot be resolved): the physical paths, and the reason for
+        each path that could not be resolved."""
+
+        def ask() -> tuple[dict[str, str], dict[str, str]]:
+            if self.remote and paths:
+                found = resolve_with_readlink(self._run_raw, paths)
+                if found is not None:
+                    return dict(zip(paths, found, strict=True)), {}
+            resolved: dict[str, str] = {}
+            problems: dict[str, str] = {}
+            for path in paths:
+                try:
+                    resolved[path] = self.files.resolve(path)
+                except FileAccessError as exc:
+                    problems[path] = str(exc)
+            return resolved, problems
+
+        resolved, problems = self._once("resolve_many", tuple(paths), ask, lambda _: 1 + len(paths))
+        return dict(resolved), dict(problems)
 
     def uid_of(self, user: str) -> int | None:
         """The user's uid as this host knows it (its passwd), None when it knows no such user."""

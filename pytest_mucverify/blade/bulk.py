@@ -173,6 +173,16 @@ def digest_tree(
     return digests, problems
 
 
+def resolve_with_readlink(run: Runner, paths: Sequence[str]) -> list[str] | None:
+    """The physical path of each path, in order, from one ``readlink -f``; None when it could
+    not resolve them all (it names no path for those it cannot resolve: ask for each)."""
+    status, out, _ = run("readlink", "-f", "-z", "--", *paths)
+    found = out.split(b"\0")[:-1]
+    if status or len(found) != len(paths):
+        return None
+    return [path.decode("utf-8", "surrogateescape") for path in found]
+
+
 @dataclass(frozen=True)
 class LinkEntry:
     """A symbolic link below a listed folder."""

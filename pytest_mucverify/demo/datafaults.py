@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .copyfaults import COPY_FAULTS
 from .faults import Fault, _edit, _muc_disk, _old_disk
 from .fitsfaults import FITS_FAULTS
 from .world import INSTRUMENTS, MUC_DISK, OLD_DISK, TRANSITION
@@ -258,6 +259,12 @@ DATA_FAULTS: tuple[Fault, ...] = (
         _prefixed("PROD_PATH"),
     ),
     Fault(
+        "ab-prefix-log-name",
+        "ab.clean-paths",
+        "LOG_NAME of an archived AB names its log with /fujisan3",
+        _ab_line("LOG_NAME", lambda name, account: f"{MUC_DISK}/data/{account}/logs/{name}"),
+    ),
+    Fault(
         "ab-dotdot-path",
         "ab.clean-paths",
         "a RAWFILE path climbs with '..'",
@@ -301,6 +308,7 @@ DATA_FAULTS: tuple[Fault, ...] = (
         "a GEN_CALDIR file on the muc is cut short",
         _truncated,
     ),
+    *COPY_FAULTS,
     Fault(
         "non-standard-unlisted",
         "migration.full",

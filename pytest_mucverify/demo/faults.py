@@ -405,11 +405,13 @@ SETUP_FAULTS: tuple[Fault, ...] = (
 from .commissioningfaults import COMMISSIONING_FAULTS  # noqa: E402
 from .cronfaults import CRON_FAULTS  # noqa: E402
 from .datafaults import DATA_FAULTS  # noqa: E402  (they build on the helpers above)
+from .diskfaults import DISK_FAULTS  # noqa: E402
 from .qc1faults import QC1_FAULTS  # noqa: E402
 from .rcfaults import RC_FAULTS  # noqa: E402
 
 FAULTS: tuple[Fault, ...] = (
     *SETUP_FAULTS,
+    *DISK_FAULTS,
     *DATA_FAULTS,
     *QC1_FAULTS,
     *CRON_FAULTS,

@@ -107,6 +107,18 @@ FITS_FAULTS: tuple[Fault, ...] = (
         _stray("logs/{night}/leftover_{night}.fits"),
     ),
     Fault(
+        "stray-fits-xz-in-calib",
+        "fits.stray",
+        "an xz-compressed master calibration of a night before the transition sits on the muc",
+        _stray("calib/{night}/GI_MBIA_{night}_1x1.fits.xz"),
+    ),
+    Fault(
+        "stray-fits-zip-in-logs",
+        "fits.stray",
+        "a zipped FITS file (upper-case suffix) sits in the muc's logs",
+        _stray("logs/{night}/QUICKLOOK.FITS.ZIP"),
+    ),
+    Fault(
         "stray-fits-gz-in-plots",
         "fits.stray",
         "a .fits.gz file sits in the muc's plots",
@@ -129,6 +141,7 @@ FITS_FAULTS: tuple[Fault, ...] = (
         "fits.stray",
         "a FITS file sits in a folder the muc's data root links to",
         _stray_behind_symlink,
+        also=("disk.physical-path",),  # the linked folder lies off the account's data root
     ),
     Fault(
         "stray-fits-unprocessed-night",

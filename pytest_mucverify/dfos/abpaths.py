@@ -82,10 +82,7 @@ class AbPathRules:
 
     def problems(self, qualifier: str, flag: str | None, path: str) -> list[str]:
         """Why this AB path is not clean; empty when it is."""
-        problems = []
-        for prefix, mark in zip(self.prefixes, self._prefix_marks, strict=True):
-            if path == prefix or path.startswith(mark) or f"/{mark.lstrip('/')}" in path:
-                problems.append(f"physical prefix {prefix}")
+        problems = [f"physical prefix {prefix}" for prefix in self.prefixes_in(path)]
         if "/../" in path or path.endswith("/..") or path.startswith("../") or path == "..":
             problems.append("'..' in the path")
         if "//" in path:
@@ -110,16 +107,35 @@ class AbPathRules:
             problems.append(f"not under {' or '.join(specs)} ({', '.join(folders)})")
         return problems
 
+    def prefixes_in(self, text: str) -> list[str]:
+        """The physical prefixes a path or value starts with or holds (``/fujisan3/...``)."""
+        return [
+            prefix
+            for prefix, mark in zip(self.prefixes, self._prefix_marks, strict=True)
+            if text == prefix or text.startswith(mark) or f"/{mark.lstrip('/')}" in text
+        ]
+
     def unclean_paths(self, ab: AssociationBlock, shown: str) -> list[str]:
-        """Evidence ``AB file:line  qualifier  path  reason`` for the AB's unclean paths, and for
-        what makes the AB itself unreadable."""
+        """Evidence ``AB file:line  qualifier  path  reason`` for the AB's unclean paths, for a
+        physical prefix in any other value of any line the tools read (LOG_NAME, RBLOG,
+        PRODUCTS, ...; comments are not read), and for what makes the AB itself unreadable."""
         found = [f"{shown}:{d.line}  (AB)  -  {d.reason}" for d in blocking_problems(ab)]
+        judged: dict[int, str] = {}
         for entry in ab.paths_of(*CHECKED_QUALIFIERS):
+            judged[entry.line] = entry.path
             problems = self.problems(entry.qualifier, entry.flag, entry.path)
             if problems:
                 found.append(
                     f"{shown}:{entry.line}  {entry.qualifier}  {entry.path}  {'; '.join(problems)}"
                 )
+        for line in ab.entries:
+            for value in line.columns:
+                prefixes = [] if judged.get(line.line) == value else self.prefixes_in(value)
+                if prefixes:
+                    found.append(
+                        f"{shown}:{line.line}  {line.qualifier}  {value}  physical prefix"
+                        f" {', '.join(prefixes)}"
+                    )
         return found
 
     def unclean_paths_of_file(self, data: bytes, shown: str) -> list[str]:

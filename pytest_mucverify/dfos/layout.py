@@ -49,6 +49,8 @@ FITS_SUFFIXES = (
     ".fits.gz",
     ".fits.z",
     ".fits.bz2",
+    ".fits.xz",
+    ".fits.zip",
     ".fz",
     ".fit",
     ".fit.gz",
@@ -59,6 +61,13 @@ FITS_SUFFIXES = (
 
 def is_fits(name: str) -> bool:
     return name.lower().endswith(FITS_SUFFIXES)
+
+
+def owner_lacks(mode: int) -> str:
+    """The owner's rights (r, w, x) a directory's mode bits withhold; empty when it has all."""
+    return "".join(
+        right for right, bit in (("r", 0o400), ("w", 0o200), ("x", 0o100)) if not mode & bit
+    )
 
 
 RENAMEABLE = ("DFO_LST_DIR", "DFO_PLT_DIR")

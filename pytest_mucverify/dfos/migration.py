@@ -4,7 +4,10 @@ Size and modification time come from one bulk listing per tree. Where a same-siz
 still differ (small text records: rc and configuration files, ABs, score files, parameter files,
 lists and data reports, calibration memory), a content digest computed on each blade decides: the
 caller asks each blade for the digests of a tree's files whose names match, in one command, and
-hands them in. Big and binary files (FITS, plots, pipeline logs, headers) stay with size and time.
+hands them in. So does it for the only FITS the plan migrates, GEN_CALDIR's static calibrations,
+and for the virtual master calibrations (``$DFO_CAL_DIR/VCAL/*.hdr``) createAB associates by
+their content. The other big and binary files (plots, pipeline logs, raw headers) stay with size
+and time.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from fnmatch import fnmatchcase
 from ..blade.listing import FileStat
 from .placement import night_of_path
 
-CONTENT_VARIABLES = frozenset({"DFO_LST_DIR"})
-"""directories whose every file is compared by content: the lists and data reports."""
+CONTENT_VARIABLES = frozenset({"DFO_LST_DIR", "GEN_CALDIR"})
+"""directories whose every file is compared by content: the lists and data reports, and the
+static calibrations (the one place muc_migrate -A copies FITS: a flipped byte keeps the size)."""
 TEXT_RECORDS = ("*.ab", "*.score", "*.paf")
 """ABs (archived in DFO_LOG_DIR), score files, QC1 parameter files (beside the certified
 calibrations): one changed value keeps the size."""
@@ -27,11 +31,20 @@ CONFIG_NAMES = ("config.*", "*.cfg", "*.conf", "*.ini", "*.rc", ".*rc")
 DIGESTED_NAMES = (*TEXT_RECORDS, *CONFIG_NAMES)
 """shell patterns (as ``find -name`` reads them, case counts) of the files compared by content
 in every migrated directory."""
+MORE_DIGESTED_NAMES = {"DFO_CAL_DIR": ("*.hdr",)}
+"""what one directory compares by content beside: DFO_CAL_DIR's headers, the virtual master
+calibrations in VCAL that ABs name as ``MCALIB VIRTUAL`` (the few other headers there, of
+certified products, are as small)."""
+NOT_OLDER_VARIABLES = frozenset({"GEN_CALDIR"})
+"""directories whose copies on the muc must not be older than the old blade's: a static
+calibration updated on the old blade after the migration is a stale copy on the muc."""
 
 
 def digested_names(variable: str | None) -> tuple[str, ...] | None:
     """The name patterns of the files of a directory compared by content; None for every file."""
-    return None if variable in CONTENT_VARIABLES else DIGESTED_NAMES
+    if variable in CONTENT_VARIABLES:
+        return None
+    return (*DIGESTED_NAMES, *MORE_DIGESTED_NAMES.get(variable or "", ()))
 
 
 def content_matters(names: tuple[str, ...] | None, path: str) -> bool:

@@ -39,6 +39,7 @@ def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night:
     rules = account.ab_path_rules
     examined("ABs", len(ab_files))
     examined("path lines", sum(count_path_lines(data) for _, data in ab_files))
+    examined("lines read for physical prefixes", sum(data.count(b"\n") for _, data in ab_files))
     require_none(
         (line for path, data in ab_files for line in rules.unclean_paths_of_file(data, path)),
         f"unclean paths in the ABs of {night}",
@@ -77,6 +78,7 @@ def test_every_ab_outside_the_window_is_clean(account: AccountUnderTest) -> None
     examined("AB folders listed", 1 + len(folders))
     examined("ABs", len(outside))
     examined("path lines", sum(count_path_lines(data) for _, data in outside))
+    examined("lines read for physical prefixes", sum(data.count(b"\n") for _, data in outside))
     note(f"{len(outside)} ABs of nights outside {account.target.window_text}")
     problems += [line for path, data in outside for line in rules.unclean_paths_of_file(data, path)]
     require_none(problems, "ABs outside the night window that are unclean or belong to no night")
