@@ -1,16 +1,18 @@
-"""Faults in the rc files a real migration gets wrong in less obvious ways (plan I.3, I.5, I.6,
-II.5): a muc rc that keeps the operational values, an indirect physical prefix, the old blade's
-name in capitals, an rc switched before the switch, a ``.dfosrc_old`` that is not the old one."""
+"""Faults in the rc files and .dbrc (plan I.3, I.5, I.6, II.5, II.6): a variable missing or only
+inherited, a physical prefix or the old blade's name (also written indirectly, in a list, in
+capitals), another account's disk, a .qcrc that breaks either blade, an rc switched too early or
+a .dfosrc_old that is not the old one, xv, .dbrc entries and mode."""
 
 from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .faults import Fault, _edit, _muc_rc_files
-from .world import INSTRUMENTS
+from .world import INSTRUMENTS, MUC, MUC_DISK
 
 if TYPE_CHECKING:
     from .world import DemoOptions
@@ -96,7 +98,177 @@ def _qcrc_spells_dfosrc_otherwise(dest: Path, account: str, options: DemoOptions
     _edit(home / ".dfosrc_muc", lambda t: re.sub(r"^export DFO_PLT_DIR=.*\n", "", t, flags=re.M))
 
 
+def _rc_drop(variable: str) -> Callable[[Path, str, DemoOptions], None]:
+    def apply(dest: Path, account: str, options: DemoOptions) -> None:
+        for rc in _muc_rc_files(dest, account, options):
+            _edit(rc, lambda t: re.sub(rf"^export {variable}=.*\n", "", t, flags=re.M))
+
+    return apply
+
+
+def _rc_physical_prefix(dest: Path, account: str, options: DemoOptions) -> None:
+    for rc in _muc_rc_files(dest, account, options):
+        _edit(
+            rc,
+            lambda t: t.replace(
+                "export DFO_PLT_DIR=$DFO_ROOT_DIR/plots",
+                f"export DFO_PLT_DIR={MUC_DISK}/data/{account}/plots",
+            ),
+        )
+
+
+def _rc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
+    ops = INSTRUMENTS[account].ops
+    for rc in _muc_rc_files(dest, account, options):
+        _edit(rc, lambda t: t + f"export DFO_ARCHIVE_HOST={ops}.hq.eso.org\n")
+
+
+def _qcrc_not_conditional(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(
+        dest / "home" / account / ".qcrc",
+        lambda t: re.sub(
+            r"CHECK_MUC=.*?\nfi\n",
+            f"export DFO_ROOT_DIR_FC=/fc/{account}\nexport DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR\n",
+            t,
+            flags=re.S,
+        ),
+    )
+
+
+def _dbrc_old_blade(dest: Path, account: str, options: DemoOptions) -> None:
+    ops = INSTRUMENTS[account].ops
+    _edit(
+        dest / "home" / account / ".dbrc",
+        lambda t: re.sub(r"\bmuc\d\d$", ops, t, count=1, flags=re.M),
+    )
+
+
+def _rc_variable_only_in_dfosrc(dest: Path, account: str, options: DemoOptions) -> None:
+    """.dfosrc_muc lacks a variable that the operational .dfosrc (sourced by .qcrc) still gives."""
+    _edit(
+        dest / "home" / account / ".dfosrc_muc",
+        lambda t: re.sub(r"^export DFO_DOC_DIR=.*\n", "", t, flags=re.M),
+    )
+
+
+def _qcrc_breaks_old_cluster(dest: Path, account: str, options: DemoOptions) -> None:
+    """The muc's roots set unconditionally: right on the muc, wrong on the old cluster blade."""
+    _edit(
+        dest / "home" / account / ".qcrc",
+        lambda t: re.sub(
+            r"CHECK_MUC=.*?\nfi\n",
+            "export DFO_ROOT_DIR_FC=$DFO_ROOT_DIR; export DFO_ROOT_DIR_DISKA=$DFO_ROOT_DIR\n",
+            t,
+            flags=re.S,
+        ),
+    )
+
+
+def _dbrc_host_port(dest: Path, account: str, options: DemoOptions) -> None:
+    ops = INSTRUMENTS[account].ops
+    _edit(
+        dest / "home" / account / ".dbrc",
+        lambda t: t.replace("qcdb.hq.eso.org", f"{ops}:4100", 1),
+    )
+
+
+def _dbrc_other_muc(dest: Path, account: str, options: DemoOptions) -> None:
+    _edit(
+        dest / "home" / account / ".dbrc",
+        lambda t: re.sub(r"\bmuc02$", "muc05", t, count=1, flags=re.M),
+    )
+
+
+def _xv_viewer_in_config(dest: Path, account: str, options: DemoOptions) -> None:
+    (dest / "home" / account / "config" / "config.dfoMonitor").write_text(
+        "# dfoMonitor configuration\nVIEWER=xv\n"
+    )
+
+
+def _display_missing(dest: Path, account: str, options: DemoOptions) -> None:
+    (dest / "hosts" / MUC / "usr" / "bin" / "display").unlink()
+
+
+def _dbrc_readable(dest: Path, account: str, options: DemoOptions) -> None:
+    (dest / "home" / account / ".dbrc").chmod(0o644)
+
+
 RC_FAULTS: tuple[Fault, ...] = (
+    Fault(
+        "rc-variable-missing",
+        "rc.muc-variables",
+        ".dfosrc_muc does not define DFO_DOC_DIR",
+        _rc_drop("DFO_DOC_DIR"),
+    ),
+    Fault(
+        "ab-raw-dir-unset",
+        "ab.clean-paths",
+        ".dfosrc_muc does not define DFO_RAW_DIR, so no RAWFILE of an AB can be placed",
+        _rc_drop("DFO_RAW_DIR"),
+        # the same loss seen by the rc, the disk layout, the migration and the stray-FITS checks
+        also=("rc.muc-variables", "disk.standard-dirs", "migration.full", "fits.stray"),
+    ),
+    Fault(
+        "rc-physical-prefix",
+        "rc.no-physical-prefix",
+        ".dfosrc_muc writes DFO_PLT_DIR with /fujisan3",
+        _rc_physical_prefix,
+    ),
+    Fault(
+        "rc-old-blade-name",
+        "rc.no-physical-prefix",
+        ".dfosrc_muc names the old blade dfo23",
+        _rc_old_blade,
+    ),
+    Fault(
+        "qcrc-not-conditional",
+        "rc.qcrc-cluster-roots",
+        ".qcrc sets DFO_ROOT_DIR_FC to the cluster path whatever the host",
+        _qcrc_not_conditional,
+        account="xshooter",
+    ),
+    Fault(
+        "rc-variable-only-in-dfosrc",
+        "rc.muc-variables",
+        ".dfosrc_muc lacks DFO_DOC_DIR, inherited from .dfosrc through .qcrc until the switch",
+        _rc_variable_only_in_dfosrc,
+        phase="verification",
+    ),
+    Fault(
+        "qcrc-breaks-old-cluster-blade",
+        "rc.qcrc-cluster-roots",
+        ".qcrc sets the muc's cluster roots whatever the host, redirecting the old QC blade",
+        _qcrc_breaks_old_cluster,
+        account="xshooter",
+    ),
+    Fault(
+        "dbrc-old-blade-host-port",
+        "rc.dbrc-hosts",
+        ".dbrc names the old blade as host:port (dfo23:4100)",
+        _dbrc_host_port,
+    ),
+    Fault(
+        "dbrc-other-muc",
+        "rc.dbrc-hosts",
+        ".dbrc names muc05, not giraffe's muc02",
+        _dbrc_other_muc,
+    ),
+    Fault(
+        "xv-viewer-in-config",
+        "rc.no-xv",
+        "a configuration file sets VIEWER=xv",
+        _xv_viewer_in_config,
+    ),
+    Fault(
+        "display-missing-on-muc",
+        "rc.no-xv",
+        "ImageMagick's display, which replaces xv, is not on the muc",
+        _display_missing,
+    ),
+    Fault("dbrc-old-blade", "rc.dbrc-hosts", ".dbrc still names the old blade", _dbrc_old_blade),
+    Fault(
+        "dbrc-readable", "rc.dbrc-mode", ".dbrc is readable by everyone (mode 644)", _dbrc_readable
+    ),
     Fault(
         "rc-muc-keeps-operational-values",
         "rc.muc-variables",
