@@ -92,11 +92,13 @@ def test_a_wheel_install_runs_the_demo_from_a_fresh_directory(tmp_path: Path) ->
     env_dir = tmp_path / "venv"
     venv.create(env_dir, system_site_packages=True, with_pip=True)
     python = str(env_dir / "bin" / "python")
-    subprocess.run(
-        [python, "-m", "pip", "install", "--no-deps", "-q", str(wheel)],
-        check=True, capture_output=True, timeout=300,
-    )  # fmt: skip
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    # the wheel goes into the fresh environment even where this one has the project installed
+    # (an editable install is "the same version" to pip, and it would answer the import)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q", str(wheel)],
+        check=True, capture_output=True, timeout=300, env=clean,
+    )  # fmt: skip
     where = subprocess.run(
         [python, "-c", "import pytest_mucverify; print(pytest_mucverify.__file__)"],
         cwd=tmp_path, capture_output=True, text=True, check=True, env=clean,
