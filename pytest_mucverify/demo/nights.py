@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from astropy.io import fits
-
 from .fitsfile import (
     Card,
+    Header,
     extension_header,
     fits_bytes,
     hdr_text,
@@ -123,7 +122,7 @@ class CalibAB:
             *self.qc_cards(n),
         ]
 
-    def product_headers(self, n: int = 0, pipefile: str = "") -> list[fits.Header]:
+    def product_headers(self, n: int = 0, pipefile: str = "") -> list[Header]:
         """The primary header, then one per detector extension."""
         primary = header(self.product_cards(n, pipefile))
         return [
