@@ -37,10 +37,33 @@ ACCOUNT = "giraffe"
 BLADES = ("muc02", "dfo23")
 
 
+def tree_rss_kib(root: int) -> int:
+    """The resident memory of a process and all its descendants, from /proc (KiB)."""
+    total, pending = 0, [root]
+    while pending:
+        pid = pending.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except OSError:
+            continue
+        total += next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+        )
+        pending += [int(child) for child in children]
+    return total
+
+
 def measure(command: list[str]) -> int:
-    """Run the command as this process's only child; print its wall time, CPU and peak RSS."""
+    """Run the command as this process's only child; print its wall time, CPU, the peak RSS of
+    its largest process and the peak of all its processes together (sampled every 0.2 s)."""
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak_total = 0
+    while child.poll() is None:
+        peak_total = max(peak_total, tree_rss_kib(child.pid))
+        time.sleep(0.2)
+    stderr = child.stderr.read() if child.stderr else b""
     wall = time.perf_counter() - started
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(
@@ -49,8 +72,9 @@ def measure(command: list[str]) -> int:
                 "wall": wall,
                 "cpu": usage.ru_utime + usage.ru_stime,
                 "peak_mib": usage.ru_maxrss / 1024,
-                "returncode": done.returncode,
-                "stderr": done.stderr.decode(errors="replace")[-2000:],
+                "peak_total_mib": peak_total / 1024,
+                "returncode": child.returncode,
+                "stderr": stderr.decode(errors="replace")[-2000:],
             }
         )
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import posixpath
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 
@@ -27,6 +28,7 @@ from .report.redact import dbrc_values
 from .runplan import RunPlan, Target
 from .site import Account, Site
 from .timeline import NightRoles, night_roles
+from .treecompare import TreeComparison, View, compare_tree
 
 
 class AccountUnderTest:
@@ -41,9 +43,8 @@ class AccountUnderTest:
         self.ops = Blade(plan.site.hosts[target.ops_host], self.name, home=self.spec.home)
         self._environments: dict[tuple[str, tuple[str, ...]], SourcedEnvironment | BladeError] = {}
         self._listings: dict[tuple[str, str, int | None], TreeListing] = {}
-        self._digests: dict[
-            tuple[str, str, tuple[str, ...] | None, tuple[str, ...] | None],
-            tuple[dict[str, str], list[str]],
+        self._comparisons: dict[
+            tuple[str, str, tuple[str, ...], tuple[str, ...] | None], TreeComparison | BladeError
         ] = {}
         self._crontabs: dict[str, Crontab] = {}
 
@@ -160,30 +161,25 @@ class AccountUnderTest:
         return value
 
     def listing(self, blade: Blade, path: str, max_depth: int | None = None) -> TreeListing:
-        """One bulk listing of a tree, kept for every check of this worker that needs it. On a
-        remote blade a migrated data directory comes with the others in one command: the
-        migration checks list each of them."""
-        key = (blade.name, path, max_depth)
-        if key not in self._listings:
-            together = [path]
-            if blade.remote and max_depth is None:
-                together += [
-                    other
-                    for other in self._migrated_directories(blade)
-                    if other != path and (blade.name, other, None) not in self._listings
-                ]
-            for listed, found in zip(together, blade.trees(together, max_depth), strict=True):
-                self._listings[(blade.name, listed, max_depth)] = found
-        return self._listings[key]
+        """One bulk listing of a tree, kept for every check of this worker that needs it when it
+        is of a few levels; a whole tree is listed for its one asker and not kept (a data tree
+        of a year is compared batch by batch, see :mod:`.treecompare`)."""
+        return self.listings(blade, [path], max_depth)[0]
 
-    def _migrated_directories(self, blade: Blade) -> list[str]:
-        """Where the data directories muc_migrate copies are on that blade; none when its rc
-        files cannot say."""
-        try:
-            found = [self.directory(d.variable, blade) for d in DATA_DIRECTORIES if d.migrated]
-        except BladeError:
-            return []
-        return list(dict.fromkeys(found))
+    def listings(
+        self, blade: Blade, paths: Sequence[str], max_depth: int | None = None
+    ) -> list[TreeListing]:
+        """listing() of each path, those not yet kept in one bulk operation."""
+        if max_depth is None:
+            return blade.trees(paths)
+        asked = [
+            path
+            for path in dict.fromkeys(paths)
+            if (blade.name, path, max_depth) not in self._listings
+        ]
+        for path, found in zip(asked, blade.trees(asked, max_depth), strict=True):
+            self._listings[(blade.name, path, max_depth)] = found
+        return [self._listings[(blade.name, path, max_depth)] for path in paths]
 
     def complete_listing(
         self, blade: Blade, path: str, max_depth: int | None = None
@@ -194,20 +190,27 @@ class AccountUnderTest:
             raise BladeError(f"{blade.name}: cannot list {path}: {'; '.join(listing.errors[:5])}")
         return listing
 
-    def tree_digests(
+    def tree_comparison(
         self,
-        blade: Blade,
-        path: str,
+        old_dir: str,
+        new_dir: str,
+        views: Mapping[str, View],
         names: tuple[str, ...] | None,
-        parts: tuple[str, ...] | None = None,
-    ) -> tuple[dict[str, str], list[str]]:
-        """SHA-256 by relative path of the files below path (below its entries named in parts,
-        when given) whose names match (all when None), from one command on the blade, kept for
-        every check of this worker; and what could not be read."""
-        key = (blade.name, path, names, parts)
-        if key not in self._digests:
-            self._digests[key] = blade.digest_tree(path, names, parts)
-        return self._digests[key]
+    ) -> TreeComparison:
+        """The old blade's tree against the muc's, judged for every view at once (the checks
+        that read one tree name the same views) and kept as verdicts, a failure too."""
+        key = (old_dir, new_dir, tuple(views), names)
+        if key not in self._comparisons:
+            try:
+                self._comparisons[key] = compare_tree(
+                    self.listings, self.ops, self.muc, old_dir, new_dir, views, names, self.name
+                )
+            except BladeError as exc:
+                self._comparisons[key] = exc
+        found = self._comparisons[key]
+        if isinstance(found, BladeError):
+            raise type(found)(*found.args) from None
+        return found
 
     def crontab(self, blade: Blade) -> Crontab:
         """What ``crontab -l`` prints for the account on that blade, parsed; none is empty."""

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 import pytest
 
 from pytest_mucverify import check, examined, note, nothing_to_compare, require, require_none
-from pytest_mucverify.blade import Blade
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from pytest_mucverify.dfos.migration import (
     NOT_OLDER_VARIABLES,
-    compare_files,
-    content_matters,
-    digest_candidates,
     digested_names,
     exact_copy_expected,
 )
 from pytest_mucverify.dfos.placement import night_of_path
+from pytest_mucverify.treecompare import TreeComparison, Verdict, View
 
 INCREMENTAL_FROM = dt.date(2012, 12, 1)
 """muc_migrate -I copies the date folders of 2012-12 and after."""
@@ -36,78 +32,68 @@ ALWAYS_FILLED = ("DFO_LOG_DIR", "DFO_LST_DIR", "DFO_HDR_DIR", "DFO_PLT_DIR", "DF
 """what every account that processes nights writes; an empty one on the old blade is a wrong path."""
 REQUIRED_MEMORY = ("CALCHECK/VCAL", "CALCHECK/PREVIOUS", "REPORT")
 """what calChecker keeps on every blade that runs it; CAL4CAL only where the account has it."""
-MAX_DIGEST_PARTS = 1000
-"""top-level entries of a tree named to the digest command at most; beyond, the whole tree."""
 MEMORY_FOLDERS = {
     variable: tuple(sub for v, sub in CALIBRATION_MEMORY if v == variable)
     for variable, _ in CALIBRATION_MEMORY
 }
 
 
-def digests_of(
-    account: AccountUnderTest,
-    blade: Blade,
-    folder: str,
-    names: tuple[str, ...] | None,
-    wanted: list[str],
-) -> dict[str, str]:
-    """Content digests of the wanted files below folder (relative paths), from one command on
-    the blade for the top-level entries that hold them (the whole tree when there are very many);
-    a wanted file that could not be digested makes the row fail, naming it."""
-    parts = tuple(sorted({path.split("/", 1)[0] for path in wanted}))
-    found, problems = account.tree_digests(
-        blade, folder, names, parts if len(parts) <= MAX_DIGEST_PARTS else None
-    )
-    missing = [path for path in wanted if path not in found]
-    require(
-        not missing,
-        f"files on {blade.name} whose content could not be read",
-        [
-            next(
-                (line for line in problems if f"{folder}/{path}" in line),
-                f"{folder}/{path}: no digest",
-            )
-            for path in missing
-        ],
-    )
-    return found
+def migration_views(account: AccountUnderTest, variable: str) -> dict[str, View]:
+    """How the migration checks read the tree of a data directory: the full migration the files
+    muc_migrate -A copies; the incremental set (date folders from 2012-12 on, before the
+    transition date, from which the muc makes its own) where the directory has one."""
+    transition, today = account.spec.transition_date, account.plan.today
+    memory = MEMORY_FOLDERS.get(variable, ())
+
+    def in_full_set(path: str) -> bool:
+        if any(path == m or path.startswith(m + "/") for m in memory):
+            return False  # calChecker's memory has its own check
+        if not exact_copy_expected(path, transition):
+            return False
+        return variable == "GEN_CALDIR" or not is_fits(path)
+
+    def in_incremental_set(path: str) -> bool:
+        night = night_of_path(path)
+        return (
+            night is not None
+            and INCREMENTAL_FROM <= night < today
+            and "/" in path
+            and not is_fits(path)
+            and exact_copy_expected(path, transition)
+        )
+
+    views = {"full": View(in_full_set, not_older=variable in NOT_OLDER_VARIABLES)}
+    if variable in INCREMENTAL_VARIABLES:
+        views["incremental"] = View(in_incremental_set, not_older=True)
+    return views
 
 
-def compare_trees(
-    account: AccountUnderTest,
-    old_dir: str,
-    new_dir: str,
-    wanted: Callable[[str], bool],
-    names: tuple[str, ...] | None,
-    not_older: bool = False,
-) -> tuple[list[str], int]:
-    """The old blade's wanted files and links against the muc's: one listing per tree, and one
-    digest command per blade and tree for the files whose names say their content matters
-    (every file when names is None). Shortfalls (with the muc path) and the number of files
-    compared."""
-    old = account.complete_listing(account.ops, old_dir).entries
-    # a folder missing on the muc leaves its files missing; one it cannot read is an error, not
-    # a list of files "missing on the muc"
-    if account.muc.exists(new_dir):
-        new = account.complete_listing(account.muc, new_dir).entries
-    else:
-        new = []
-    candidates = digest_candidates(old, new, wanted, lambda path: content_matters(names, path))
-    old_digests = new_digests = {}
-    if candidates:
-        old_digests = digests_of(account, account.ops, old_dir, names, candidates)
-        new_digests = digests_of(account, account.muc, new_dir, names, candidates)
-        examined("digests compared", len(candidates))
-    shortfalls, compared = compare_files(
-        old,
-        new,
-        wanted,
-        not_older=not_older,
-        old_digests=old_digests,
-        new_digests=new_digests,
-        reader=account.name,
+def comparison_of(account: AccountUnderTest, variable: str) -> tuple[str, TreeComparison]:
+    """The old blade's folder of the data directory, and its tree against the muc's, read once
+    for every check that needs it."""
+    old_dir = account.directory(variable, account.ops)
+    found = account.tree_comparison(
+        old_dir,
+        account.directory(variable),
+        migration_views(account, variable),
+        digested_names(variable),
     )
-    return [f"{new_dir}/{s}" for s in shortfalls], compared
+    return old_dir, found
+
+
+def judged(found: TreeComparison, view: str) -> Verdict:
+    """A view's verdict, with what it examined; content that could not be read fails the row."""
+    verdict = found.views[view]
+    if verdict.digests:
+        examined("digests compared", verdict.digests)
+    require(not verdict.unreadable, "files whose content could not be read", verdict.unreadable)
+    return verdict
+
+
+def compare_whole(account: AccountUnderTest, old_dir: str, new_dir: str) -> Verdict:
+    """Every file and link of a folder of the old blade against the muc's, by content."""
+    everything = {"all": View(lambda path: True)}
+    return judged(account.tree_comparison(old_dir, new_dir, everything, None), "all")
 
 
 @check("migration.incremental")
@@ -115,39 +101,18 @@ def compare_trees(
 def test_the_incremental_set_reached_the_muc(account: AccountUnderTest, variable: str) -> None:
     """The date folders from 2012-12 on that the old blade holds (before the transition date,
     from which the muc makes its own) are on the muc, same size, not older."""
-    old_dir, new_dir = account.directory(variable, account.ops), account.directory(variable)
-    old = account.complete_listing(account.ops, old_dir)
-    transition = account.spec.transition_date
-
-    def in_set(path: str) -> bool:
-        night = night_of_path(path)
-        return (
-            night is not None
-            and night >= INCREMENTAL_FROM
-            and night < account.plan.today
-            and "/" in path
-            and not is_fits(path)
-            and exact_copy_expected(path, transition)
-        )
-
-    shortfalls, compared = compare_trees(
-        account,
-        old_dir,
-        new_dir,
-        in_set,
-        digested_names(variable),
-        not_older=True,
-    )
-    if not compared:
+    old_dir, found = comparison_of(account, variable)
+    verdict = judged(found, "incremental")
+    if not verdict.compared:
         nothing_to_compare(
             f"the old blade holds no file of the incremental set ({INCREMENTAL_FROM} on) in {variable}",
             [f"{account.ops.name}:{old_dir}"],
         )
-    examined("files compared", compared)
-    examined("months", len({entry.path[:7] for entry in old.entries if in_set(entry.path)}))
+    examined("files compared", verdict.compared)
+    examined("months", len(verdict.months))
     require_none(
-        shortfalls,
-        f"of {compared} files of the incremental set in {variable} not (fully) on the muc",
+        verdict.shortfalls,
+        f"of {verdict.compared} files of the incremental set in {variable} not (fully) on the muc",
     )
 
 
@@ -157,27 +122,9 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
     if variable == NON_STANDARD:
         check_non_standard_folders(account)
         return
-    old_dir, new_dir = account.directory(variable, account.ops), account.directory(variable)
-    transition = account.spec.transition_date
-    memory = MEMORY_FOLDERS.get(variable, ())
-
-    def wanted(path: str) -> bool:
-        if any(path == m or path.startswith(m + "/") for m in memory):
-            return False  # calChecker's memory has its own check
-        if not exact_copy_expected(path, transition):
-            return False
-        return variable == "GEN_CALDIR" or not is_fits(path)
-
-    old = account.complete_listing(account.ops, old_dir)
-    shortfalls, compared = compare_trees(
-        account,
-        old_dir,
-        new_dir,
-        wanted,
-        digested_names(variable),
-        not_older=variable in NOT_OLDER_VARIABLES,
-    )
-    files = sum(1 for entry in old.entries if entry.kind == "f")
+    old_dir, found = comparison_of(account, variable)
+    verdict = judged(found, "full")
+    compared, files = verdict.compared, found.old_files
     if variable in ALWAYS_FILLED and not compared:
         nothing_to_compare(
             f"the old blade holds no file to migrate in {variable}, which every operational"
@@ -191,7 +138,7 @@ def test_the_full_migration_reached_the_muc(account: AccountUnderTest, variable:
         note(
             f"{files} files on the old blade, none that muc_migrate -A copies (FITS, calChecker memory, or the muc's own nights)"
         )
-    require_none(shortfalls, f"of {compared} files of {variable} not (fully) on the muc")
+    require_none(verdict.shortfalls, f"of {compared} files of {variable} not (fully) on the muc")
 
 
 def check_non_standard_folders(account: AccountUnderTest) -> None:
@@ -234,9 +181,9 @@ def check_non_standard_folders(account: AccountUnderTest) -> None:
         muc_path = f"{account.data_root}/{name}"
         followed = account.ops.stat(entry.path) if entry.kind == "l" else entry
         if followed is not None and followed.is_dir:
-            found, compared = compare_trees(account, entry.path, muc_path, lambda path: True, None)
-            examined("files compared", compared)
-            short += found
+            verdict = compare_whole(account, entry.path, muc_path)
+            examined("files compared", verdict.compared)
+            short += verdict.shortfalls
             continue
         examined("files compared", 1)
         if account.muc.stat(muc_path) is None:
@@ -267,7 +214,7 @@ def test_calcheckers_memory_is_on_the_muc(account: AccountUnderTest) -> None:
         if account.muc.stat(new_dir) is None:
             problems.append(f"{new_dir}  missing on {account.muc.name}")
             continue
-        found, compared = compare_trees(account, old_dir, new_dir, lambda path: True, None)
-        examined("files compared", compared)
-        problems += found
+        verdict = compare_whole(account, old_dir, new_dir)
+        examined("files compared", verdict.compared)
+        problems += verdict.shortfalls
     require_none(problems, "parts of calChecker's memory missing or different on the muc")
