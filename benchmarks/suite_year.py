@@ -153,6 +153,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--nights", type=int, default=365)
     parser.add_argument("--short-nights", type=int, default=90)
+    parser.add_argument(
+        "--middle-nights",
+        type=int,
+        default=180,
+        help="a third site, run at -n 0, to see whether time is a straight line in nights",
+    )
     parser.add_argument("--density", type=int, default=33)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/mucverify-suite-year"))
@@ -162,7 +168,7 @@ def main() -> int:
     timings_file = work / "build-seconds.json"
     timings = json.loads(timings_file.read_text()) if timings_file.is_file() else {}
     sites = {}
-    for nights in (args.nights, args.short_nights):
+    for nights in (args.nights, args.short_nights, args.middle_nights):
         sites[nights] = build(work / f"year-{nights}", nights, args.density, timings)
         timings_file.write_text(json.dumps(timings, indent=1))
         count, size = site_files(sites[nights])
@@ -178,6 +184,8 @@ def main() -> int:
                 f"-n 0 {nights}": suite_command(site, ACCOUNT, 0, work / f"reports-{nights}-0"),
                 f"-n 2 {nights}": suite_command(site, ACCOUNT, 2, work / f"reports-{nights}-2"),
             }
+            if nights == args.middle_nights:
+                del runs[f"-n 2 {nights}"]
             for name, command in runs.items():
                 result = measured(command, REPO)
                 if result["returncode"] not in (0,) and not name.startswith("floor"):
@@ -190,10 +198,19 @@ def main() -> int:
                     flush=True,
                 )
     summary = {
-        name: {field: median(runs, field) for field in ("wall", "cpu", "peak_mib", "load")}
+        name: {
+            field: median(runs, field)
+            for field in ("wall", "cpu", "peak_mib", "peak_total_mib", "load")
+        }
         for name, runs in series.items()
     }
-    year, short = args.nights, args.short_nights
+    year, short, middle = args.nights, args.short_nights, args.middle_nights
+    # the straight line through the short and the long run, and how far the middle one is off it
+    per_night = (summary[f"-n 0 {year}"]["wall"] - summary[f"-n 0 {short}"]["wall"]) / (
+        year - short
+    )
+    fixed = summary[f"-n 0 {short}"]["wall"] - per_night * short
+    on_line = fixed + per_night * middle
     ratios = {
         "suite -n 2 / floor": summary[f"-n 2 {year}"]["wall"] / summary[f"floor {year}"]["wall"],
         "suite -n 0 / floor": summary[f"-n 0 {year}"]["wall"] / summary[f"floor {year}"]["wall"],
@@ -208,12 +225,16 @@ def main() -> int:
         f"floor {year}/{short} nights": summary[f"floor {year}"]["wall"]
         / summary[f"floor {short}"]["wall"],
         "peak MiB, largest process": max(s["peak_mib"] for s in summary.values()),
+        "-n 0 fixed part (s)": fixed,
+        "-n 0 seconds a night": per_night,
+        f"-n 0 {middle} nights measured / on the line": summary[f"-n 0 {middle}"]["wall"] / on_line,
     }
     print(f"\nmedians of {args.repeat} (load average at the start of each run):")
     for name, values in summary.items():
         print(
             f"  {name:12} {values['wall']:7.2f} s wall {values['cpu']:7.2f} s CPU"
-            f" {values['peak_mib']:6.0f} MiB  load {values['load']:.1f}"
+            f" {values['peak_mib']:6.0f} MiB ({values['peak_total_mib']:.0f} MiB all processes)"
+            f"  load {values['load']:.1f}"
         )
     print(
         "ratios (targets: ≤ 3; ≤ 1.15; ≥ 1.3; nights ratio within 10 % of"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from .autoworkers import one_process_reason
 from .blade import BladeError, mark_down, ssh
 from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
@@ -134,10 +135,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         ssh.close_connections()
 
 
-SMALL_RUN_NIGHTS = 730
-"""account-nights below which ``-n auto`` runs in one process: xdist's workers each start, import
-and read on their own, and on the demo and a 60-night dense account they made the run slower
-(README, Performance)."""
 AUTO_KEY = pytest.StashKey[str]()
 
 
@@ -150,13 +147,10 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
         plan = plan_from_config(config)
     except (UsageProblem, SiteError):
         return None  # pytest_configure reports it as a usage error
-    nights = sum(len(target.nights) for target in plan.targets)
-    if nights >= SMALL_RUN_NIGHTS:
+    reason = one_process_reason(plan)
+    if reason is None:
         return None
-    config.stash[AUTO_KEY] = (
-        f"-n auto runs in one process: {nights} account-nights is below"
-        f" {SMALL_RUN_NIGHTS}, where xdist's start-up costs more than it saves"
-    )
+    config.stash[AUTO_KEY] = reason
     return 0
 
 
