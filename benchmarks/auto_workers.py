@@ -14,38 +14,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from suite_year import measured
-from suiterun import REPO, suite_command
+from suiterun import REPO, build_site, suite_command
 
 ACCOUNT = "giraffe"
 
 
 def build(site_dir: Path, nights: int, density: int) -> Path:
     site = site_dir / "site.toml"
-    if not site.is_file():
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest_mucverify.cli",
-                "demo-site",
-                f"--accounts={ACCOUNT}",
-                f"--nights={nights}",
-                f"--density={density}",
-                str(site_dir),
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
-        )
-    return site
+    return site if site.is_file() else build_site(site_dir, ACCOUNT, nights, density)
 
 
 def examined_nights(reports: Path) -> int:

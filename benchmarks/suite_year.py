@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from suiterun import REPO, suite_command
+from suiterun import REPO, build_site, suite_command
 
 ACCOUNT = "giraffe"
 BLADES = ("muc02", "dfo23")
@@ -106,20 +106,7 @@ def build(site_dir: Path, nights: int, density: int, timings: dict[str, float]) 
     if site.is_file() and key in timings:
         return site
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest_mucverify.cli",
-            "demo-site",
-            f"--accounts={ACCOUNT}",
-            f"--nights={nights}",
-            f"--density={density}",
-            str(site_dir),
-        ],
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    build_site(site_dir, ACCOUNT, nights, density)
     timings[key] = time.perf_counter() - started
     return site
 

@@ -22,6 +22,26 @@ def suite_command(site: Path, account: str, workers: int, reports: Path) -> list
     ]  # fmt: skip
 
 
+def build_site(site_dir: Path, accounts: str, nights: int, density: int) -> Path:
+    """A demo site built by ``mucverify demo-site`` from the checkout."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest_mucverify.cli",
+            "demo-site",
+            f"--accounts={accounts}",
+            f"--nights={nights}",
+            f"--density={density}",
+            str(site_dir),
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    return site_dir / "site.toml"
+
+
 def clean_environment(**changes: str) -> dict[str, str]:
     """This environment without the run's own settings (``MUCVERIFY_*``, ``PYTEST_*``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MUCVERIFY_", "PYTEST_"))}

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from suite_year import measured, site_files
-from suiterun import REPO, SUITES
+from suiterun import REPO, SUITES, build_site
 
 ACCOUNTS = ("giraffe", "uves")
 
@@ -33,20 +31,7 @@ def build(site_dir: Path, nights: int, density: int) -> tuple[Path, float | None
     if site.is_file():
         return site, None
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest_mucverify.cli",
-            "demo-site",
-            f"--accounts={','.join(ACCOUNTS)}",
-            f"--nights={nights}",
-            f"--density={density}",
-            str(site_dir),
-        ],
-        check=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-    )
+    build_site(site_dir, ",".join(ACCOUNTS), nights, density)
     return site, time.perf_counter() - started
 
 

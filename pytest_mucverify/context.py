@@ -8,6 +8,7 @@ import posixpath
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
+from typing import TypeVar
 
 from .blade import (
     Blade,
@@ -29,6 +30,17 @@ from .runplan import RunPlan, Target
 from .site import Account, Site
 from .timeline import NightRoles, night_roles
 from .treecompare import TreeComparison, View, compare_tree
+
+T = TypeVar("T")
+
+
+def answer_or_raise(kept: T | BladeError) -> T:
+    """A kept answer, or the kept failure raised as a new exception: raising the kept one again
+    would add every asking check's frames to its traceback, which pytest formats for each row,
+    ever longer."""
+    if isinstance(kept, BladeError):
+        raise type(kept)(*kept.args) from None
+    return kept
 
 
 class AccountUnderTest:
@@ -104,12 +116,7 @@ class AccountUnderTest:
                 )
             except BladeError as exc:
                 self._environments[key] = exc
-        found = self._environments[key]
-        if isinstance(found, BladeError):
-            # a new exception each time: raising the kept one again would add every asking
-            # check's frames to its traceback, which pytest formats for each row, ever longer
-            raise type(found)(*found.args) from None
-        return found
+        return answer_or_raise(self._environments[key])
 
     @property
     def data_root(self) -> str:
@@ -207,10 +214,7 @@ class AccountUnderTest:
                 )
             except BladeError as exc:
                 self._comparisons[key] = exc
-        found = self._comparisons[key]
-        if isinstance(found, BladeError):
-            raise type(found)(*found.args) from None
-        return found
+        return answer_or_raise(self._comparisons[key])
 
     def crontab(self, blade: Blade) -> Crontab:
         """What ``crontab -l`` prints for the account on that blade, parsed; none is empty."""

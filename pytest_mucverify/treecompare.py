@@ -2,8 +2,8 @@
 
 A year of a busy account holds about 100,000 files a tree on each blade. Kept as records for the
 run, the listings of every tree were most of a run's memory and grew with the year. Here a tree
-is compared in batches of its folders (its date folders, or the date folders inside its month
-folders): each batch is listed on both blades (one bulk listing each), the files whose content
+is compared in batches of its folders (its date folders, also those inside month folders, and
+its other folders): each batch is listed on both blades (one bulk listing each), the files whose content
 matters are digested there (one command each), every view of the tree is judged on the batch
 (the incremental and the full migration read the same tree), and the batch is dropped. What is
 kept is each view's verdict.
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from .blade import Blade, BladeError, FileStat, TreeListing
 from .dfos.migration import compare_files, content_matters, digest_candidates
+from .dfos.placement import is_month
 
 BATCH = 32
 """folders listed and digested together: about a month of nights."""
@@ -60,8 +61,6 @@ class _Shape:
 
     loose: list[FileStat] = field(default_factory=list)
     folders: list[str] = field(default_factory=list)
-    descended: list[str] = field(default_factory=list)
-    """the top-level folders whose own folders are batched."""
 
 
 Lister = Callable[[Blade, Sequence[str], "int | None"], list[TreeListing]]
@@ -83,20 +82,16 @@ def _under(prefix: str, entries: list[FileStat]) -> list[FileStat]:
     return [replace(entry, path=f"{prefix}/{entry.path}") for entry in entries]
 
 
-def _shape(lister: Lister, blade: Blade, root: str, descend: Sequence[str] | None) -> _Shape:
-    """The tree's top level; when it holds few folders (months), the level below them too, so
-    that batches stay small. descend names the folders to go into (the old blade's choice, so
-    that both blades are read alike); None lets the tree decide."""
+def _shape(lister: Lister, blade: Blade, root: str) -> _Shape:
+    """The tree's top level, and inside its month folders (``2013-02``, which hold a month of
+    date folders) the level below, so that a batch holds days, not months."""
     (top,) = _listed(lister, blade, [root], 1)
     shape = _Shape(loose=[e for e in top if not e.is_dir])
     folders = [e.path for e in top if e.is_dir]
-    if descend is None:
-        descend = folders if 0 < len(folders) < BATCH else []
-    inside = [name for name in descend if name in folders]
-    shape.descended = inside
-    shape.folders = [name for name in folders if name not in set(descend)]
+    months = [name for name in folders if is_month(name)]
+    shape.folders = [name for name in folders if not is_month(name)]
     for name, entries in zip(
-        inside, _listed(lister, blade, [f"{root}/{n}" for n in inside], 1), strict=True
+        months, _listed(lister, blade, [f"{root}/{m}" for m in months], 1), strict=True
     ):
         shape.loose += _under(name, [e for e in entries if not e.is_dir])
         shape.folders += [f"{name}/{e.path}" for e in entries if e.is_dir]
@@ -146,10 +141,8 @@ def compare_tree(
     whose names match ``names`` (every file when None) are compared by content where their
     sizes agree. A tree that cannot be listed whole on the old blade, or on the muc when it is
     there, is a BladeError; a missing muc tree leaves every file missing."""
-    old_shape = _shape(lister, ops, old_dir, None)
-    new_shape = (
-        _shape(lister, muc, new_dir, old_shape.descended) if muc.exists(new_dir) else _Shape()
-    )
+    old_shape = _shape(lister, ops, old_dir)
+    new_shape = _shape(lister, muc, new_dir) if muc.exists(new_dir) else _Shape()
     result = TreeComparison(views={name: Verdict() for name in views})
     for old_folders, new_folders, loose in _batches(old_shape, new_shape):
         old = [*(old_shape.loose if loose else []), *_entries(lister, ops, old_dir, old_folders)]

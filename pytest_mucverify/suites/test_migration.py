@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from pytest_mucverify import check, examined, note, nothing_to_compare, require, require_none
+from pytest_mucverify.blade import BladeError
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.layout import DATA_DIRECTORIES, INCREMENTAL_VARIABLES, is_fits
 from pytest_mucverify.dfos.migration import (
@@ -68,10 +69,23 @@ def migration_views(account: AccountUnderTest, variable: str) -> dict[str, View]
     return views
 
 
+def list_old_tops(account: AccountUnderTest) -> None:
+    """The top level of every migrated directory of the old blade in one bulk listing (one
+    command over ssh), kept for the comparisons that start from it."""
+    folders = []
+    for variable in MIGRATED:
+        try:
+            folders.append(account.directory(variable, account.ops))
+        except BladeError:
+            continue  # its own comparison says so
+    account.listings(account.ops, list(dict.fromkeys(folders)), 1)
+
+
 def comparison_of(account: AccountUnderTest, variable: str) -> tuple[str, TreeComparison]:
     """The old blade's folder of the data directory, and its tree against the muc's, read once
     for every check that needs it."""
     old_dir = account.directory(variable, account.ops)
+    list_old_tops(account)
     found = account.tree_comparison(
         old_dir,
         account.directory(variable),
@@ -198,10 +212,15 @@ def test_calcheckers_memory_is_on_the_muc(account: AccountUnderTest) -> None:
     """Every memory folder compared file by file, by content; the CALCHECK folders and REPORT
     must exist on the old blade (calChecker keeps them there), CAL4CAL where either blade has it."""
     problems: list[str] = []
-    for variable, sub in CALIBRATION_MEMORY:
-        old_dir = f"{account.directory(variable, account.ops)}/{sub}"
+    folders = [
+        (f"{account.directory(variable, account.ops)}/{sub}", sub, variable)
+        for variable, sub in CALIBRATION_MEMORY
+    ]
+    present = [path for path, _, _ in folders if account.ops.stat(path) is not None]
+    account.listings(account.ops, present, 1)  # every folder's top in one bulk listing
+    for old_dir, sub, variable in folders:
         new_dir = f"{account.directory(variable)}/{sub}"
-        on_old = account.ops.stat(old_dir) is not None
+        on_old = old_dir in present
         examined("memory folders looked up", 1)
         if not on_old:
             if sub in REQUIRED_MEMORY:
