@@ -3,10 +3,10 @@
 A year of a busy account holds about 100,000 files a tree on each blade. Kept as records for the
 run, the listings of every tree were most of a run's memory and grew with the year. Here a tree
 is compared in batches of its folders (its date folders, also those inside month folders, and
-its other folders): each batch is listed on both blades (one bulk listing each), the files whose content
-matters are digested there (one command each), every view of the tree is judged on the batch
-(the incremental and the full migration read the same tree), and the batch is dropped. What is
-kept is each view's verdict.
+its other folders): each batch is listed on both blades (one bulk listing each), the files
+whose content matters are digested there (one command each), every view of the tree is judged
+on the batch (the incremental and the full migration read the same tree), and the batch is
+dropped. What is kept is each view's verdict.
 """
 
 from __future__ import annotations
