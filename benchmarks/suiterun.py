@@ -16,6 +16,7 @@ SUITES = REPO / "pytest_mucverify" / "suites"
 
 
 def suite_command(site: Path, account: str, workers: int, reports: Path) -> list[str]:
+    """One run of the account (or accounts, comma-separated) against the site."""
     return [
         sys.executable, "-m", "pytest", str(SUITES), f"--account={account}", f"--site={site}",
         f"--reports-dir={reports}", "-p", "no:cacheprovider", "-q", "-n", str(workers),

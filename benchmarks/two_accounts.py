@@ -15,13 +15,12 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from suite_year import measured, site_files
-from suiterun import REPO, SUITES, build_site
+from suiterun import REPO, build_site, suite_command
 
 ACCOUNTS = ("giraffe", "uves")
 
@@ -33,14 +32,6 @@ def build(site_dir: Path, nights: int, density: int) -> tuple[Path, float | None
     started = time.perf_counter()
     build_site(site_dir, ",".join(ACCOUNTS), nights, density)
     return site, time.perf_counter() - started
-
-
-def command(site: Path, workers: int, reports: Path) -> list[str]:
-    accounts = [f"--account={account}" for account in ACCOUNTS]
-    return [
-        sys.executable, "-m", "pytest", str(SUITES), *accounts, f"--site={site}",
-        f"--reports-dir={reports}", "-p", "no:cacheprovider", "-q", "-n", str(workers),
-    ]  # fmt: skip
 
 
 def main() -> int:
@@ -61,7 +52,9 @@ def main() -> int:
     for attempt in range(args.repeat):
         for workers in (6, 0):
             name = f"-n {workers}"
-            result = measured(command(site, workers, work / f"reports-{workers}"), REPO)
+            result = measured(
+                suite_command(site, ",".join(ACCOUNTS), workers, work / f"reports-{workers}"), REPO
+            )
             if result["returncode"] != 0:
                 print(f"{name}: exit {result['returncode']}\n{result['stderr']}")
             series.setdefault(name, []).append(result)
