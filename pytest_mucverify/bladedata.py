@@ -8,7 +8,7 @@ import datetime as dt
 import posixpath
 import re
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
@@ -31,6 +31,8 @@ from .dfos.qc1pairing import (
 from .dfos.scores import ScoreFile, parse_scores
 
 _DATE_LINE = re.compile(rb"^DATE[ \t]+(\S+)", re.M)
+FOLDERS_A_BATCH = 16
+"""Date folders read together by abs_of_folders: a dense night holds ~100 ABs."""
 PRODUCT_CARDS = ("ESO PRO CATG", "ESO PRO REC1 RAW1 NAME", "PIPEFILE")
 
 
@@ -141,6 +143,20 @@ class BladeData:
             for name, kind in self.blade.list_names(logs, missing_ok=True)
             if kind in ("d", "l") and night_of(name) is not None
         )
+
+    def abs_of_folders(
+        self, folders: list[str], batch: int = FOLDERS_A_BATCH
+    ) -> Iterator[tuple[list[tuple[str, bytes]], list[str]]]:
+        """read_each() of the ABs of the folders, a batch of folders at a time: a year of
+        archived ABs is not held at once, only the batch the caller is judging."""
+        for start in range(0, len(folders), batch):
+            yield self.read_each(
+                [
+                    path
+                    for folder in folders[start : start + batch]
+                    for path in self.names(folder, lambda name: name.endswith(".ab"))
+                ]
+            )
 
     def ab_files_of_night(
         self, night: dt.date, active_only: bool = False

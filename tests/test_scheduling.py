@@ -128,3 +128,34 @@ def test_two_workers_each_run_whole_blocks_of_consecutive_nights(
         block = nights[start : start + NIGHTS_PER_UNIT]
         assert len({next(iter(workers_of[n])) for n in block}) == 1, block
     assert {"gw0", "gw1"} == {w for workers in workers_of.values() for w in workers}
+
+
+def test_the_abs_outside_the_window_are_read_a_batch_of_nights_at_a_time(
+    tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ab.clean-paths reads every archived AB of the nights outside the window, but not a year of
+    them at once: memory holds one batch of nights."""
+    calls: list[list[str]] = []
+
+    def counting(self: Blade, paths: Sequence[str]) -> Any:
+        if self.name == "muc02" and paths and all(p.endswith(".ab") for p in paths):
+            calls.append(list(paths))
+        return read_many(self, paths)
+
+    read_many = Blade.read_many
+    monkeypatch.setattr(Blade, "read_many", counting)
+    site = build_site(tmp_path / "site", accounts=("giraffe",), nights=60)
+    reports = tmp_path / "reports"
+    pytester.runpytest_inprocess(
+        str(SUITES), "--account=giraffe", f"--site={site}", f"--reports-dir={reports}", *RUN,
+        "-n", "0", "-k", "outside_the_window",
+    )  # fmt: skip
+    results = json.loads((reports / "giraffe" / "muc02" / "partial-results.json").read_text())
+    (row,) = [r for r in results["checks"] if "outside_the_window" in (r["nodeid"] or "")]
+    assert row["status"] == "passed", row
+    archived = [c for c in calls if all("/logs/" in p for p in c)]
+    folders = [{p.rsplit("/", 2)[-2] for p in call} for call in archived]
+    assert len(archived) >= 2, folders
+    assert all(len(batch) <= bladedata.FOLDERS_A_BATCH for batch in folders)
+    read = {p for call in archived for p in call}
+    assert row["examined"]["ABs"] >= len(read) > 0

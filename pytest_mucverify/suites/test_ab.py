@@ -6,6 +6,7 @@ import datetime as dt
 import posixpath
 from collections import defaultdict
 from collections.abc import Sized
+from itertools import chain
 
 from pytest_mucverify import check, examined, note, require_none
 from pytest_mucverify.context import AccountUnderTest
@@ -54,33 +55,31 @@ def test_every_ab_outside_the_window_is_clean(account: AccountUnderTest) -> None
     problems: list[str] = []
     _, unreadable = account.muc_data.active_abs_read
     problems += [f"{reason}  (an active AB that cannot be read)" for reason in unreadable]
-    outside = []
+    rules = account.ab_path_rules
+    outside_active = []
     for path, data, date in account.muc_data.active_ab_files:
         if not date:
             problems.append(f"{path}: no readable DATE line: the AB belongs to no night")
         if date not in window:
-            outside.append((path, data))
+            outside_active.append((path, data))
     folders = [
         folder
         for folder in account.muc_data.archived_ab_folders()
         if posixpath.basename(folder) not in window
     ]
-    archived, unreadable = account.muc_data.read_each(
-        [
-            path
-            for folder in folders
-            for path in account.muc_data.names(folder, lambda name: name.endswith(".ab"))
-        ]
-    )
-    problems += [f"{reason}  (an archived AB that cannot be read)" for reason in unreadable]
-    outside += archived
-    rules = account.ab_path_rules
     examined("AB folders listed", 1 + len(folders))
-    examined("ABs", len(outside))
-    examined("path lines", sum(count_path_lines(data) for _, data in outside))
-    examined("lines read for physical prefixes", sum(data.count(b"\n") for _, data in outside))
-    note(f"{len(outside)} ABs of nights outside {account.target.window_text}")
-    problems += [line for path, data in outside for line in rules.unclean_paths_of_file(data, path)]
+    read = 0
+    batches = chain([(outside_active, [])], account.muc_data.abs_of_folders(folders))
+    for outside, unreadable in batches:
+        problems += [f"{reason}  (an archived AB that cannot be read)" for reason in unreadable]
+        read += len(outside)
+        examined("ABs", len(outside))
+        examined("path lines", sum(count_path_lines(data) for _, data in outside))
+        examined("lines read for physical prefixes", sum(data.count(b"\n") for _, data in outside))
+        problems += [
+            line for path, data in outside for line in rules.unclean_paths_of_file(data, path)
+        ]
+    note(f"{read} ABs of nights outside {account.target.window_text}")
     require_none(problems, "ABs outside the night window that are unclean or belong to no night")
 
 
