@@ -17,12 +17,14 @@ from .blade import BladeError, mark_down, ssh
 from .catalogue import CHECKS, get_check
 from .checking import NOT_APPLICABLE_PREFIX, NOT_RUN_PREFIX, CheckFailed, start_record, take_record
 from .context import AccountUnderTest
+from .dfos.qc1cards import tell_strip_header_whitespace
 from .phases import PHASES, reached
 from .planconfig import plan_from_config
 from .probing import plan_hosts, probe_blades
 from .report import htmlreport
 from .report.outcome import ROW_PROPERTY, failure_repr, make_row, row_of
 from .report.recorder import (
+    ASTROPY_STRIP_INPUT,
     DESELECTED_OUTPUT,
     DOWN_INPUT,
     RUN_DATE_INPUT,
@@ -123,6 +125,8 @@ def pytest_configure(config: pytest.Config) -> None:
         htmlreport.register(config, recorder)
     else:  # an xdist worker judges the waivers that keep a check from running by the same day
         ssh.use_connections(workerinput.get(SSH_INPUT))
+        if ASTROPY_STRIP_INPUT in workerinput:
+            tell_strip_header_whitespace(bool(workerinput[ASTROPY_STRIP_INPUT]))
         for name, reason in dict(workerinput.get(DOWN_INPUT) or {}).items():
             mark_down(str(name), str(reason))
         day = workerinput.get(RUN_DATE_INPUT) or dt.datetime.now(dt.UTC).date().isoformat()

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pytest_mucverify.dfos import qc1cards
+from pytest_mucverify.dfos.fitscards import card_values
 from pytest_mucverify.dfos.qc1 import (
     Qc1CardError,
     Qc1Result,
@@ -757,3 +758,40 @@ def test_nothing_of_the_corpus_is_copied_into_the_project() -> None:
     }
     copied = [path for path in _files(project) if path.name in corpus_names_here]
     assert copied == []
+
+
+@pytest.mark.parametrize("strip", [True, False])
+def test_a_padded_string_follows_the_strip_setting_told_without_astropy(
+    monkeypatch: pytest.MonkeyPatch, strip: bool
+) -> None:
+    """An xdist worker is told astropy's ``strip_header_whitespace`` by the controller and
+    reads padded strings by it without asking astropy (whose import costs every worker 0.4 s
+    and 30 MiB)."""
+
+    def no_astropy() -> Any:
+        raise AssertionError("astropy asked")
+
+    monkeypatch.setattr(qc1cards, "_told_strip", [])
+    monkeypatch.setattr(qc1cards, "astropy_fits", no_astropy)
+    qc1cards.tell_strip_header_whitespace(strip)
+    data = cards("HIERARCH ESO QC D = 'OK      ' / c", "HIERARCH ESO PRO CATG = 'BIAS    '")
+    assert qc1_from_header_bytes(data).values["ESO QC D"] == ("OK" if strip else "OK      ")
+    assert card_values(data, ["ESO PRO CATG"]) == {"ESO PRO CATG": "BIAS" if strip else "BIAS    "}
+
+
+def test_unpadded_strings_never_ask_astropy(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_astropy() -> Any:
+        raise AssertionError("astropy asked")
+
+    monkeypatch.setattr(qc1cards, "_told_strip", [])
+    monkeypatch.setattr(qc1cards, "astropy_fits", no_astropy)
+    data = cards("HIERARCH ESO QC D = 'OK' / c", "HIERARCH ESO PRO CATG = 'MASTER_BIAS'")
+    assert qc1_from_header_bytes(data).values["ESO QC D"] == "OK"
+    assert card_values(data, ["ESO PRO CATG"]) == {"ESO PRO CATG": "MASTER_BIAS"}
+
+
+def test_the_untold_setting_is_astropys() -> None:
+    assert qc1cards.strip_header_whitespace() is bool(fits.conf.strip_header_whitespace)
+    with fits.conf.set_temp("strip_header_whitespace", False):
+        data = cards("HIERARCH ESO QC D = 'OK      '")
+        assert qc1_from_header_bytes(data).values["ESO QC D"] == "OK      "

@@ -3,7 +3,8 @@ card a line); the rest of the header is not parsed.
 
 A card whose value is a plain quoted string (no quote inside, as pipelines write PRO.CATG and
 PIPEFILE) is read by one regular expression; any other card of the named ones is read by
-astropy, which is imported only then. ``tests/test_qc1_compare.py`` shows both agree with astropy.
+astropy, which is imported only then (or for a string padded with blanks, to read astropy's
+``strip_header_whitespace``, unless the process was told it: see ``qc1cards``). ``tests/test_qc1_compare.py`` shows both agree with astropy.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .qc1cards import CARD, astropy_fits
+from .qc1cards import CARD, astropy_fits, strip_header_whitespace
 
 _PLAIN_STRING = re.compile(
     r"(?:HIERARCH ([A-Z0-9_-]+(?: [A-Z0-9_-]+)*) *|([A-Z0-9_-]{1,8}) *(?<=^.{8}))= *"
@@ -33,8 +34,10 @@ def card_value(image: str) -> tuple[str, object]:
     plain = _PLAIN_STRING.fullmatch(image) if len(image) <= CARD else None
     if plain is not None:
         hierarch, standard, text = plain.groups()
-        _card, conf, _undefined = astropy_fits()
-        return hierarch or standard, text.rstrip() if conf.strip_header_whitespace else text
+        stripped = text.rstrip()
+        if stripped != text and not strip_header_whitespace():
+            stripped = text
+        return hierarch or standard, stripped
     card_class, _conf, _undefined = astropy_fits()
     card = card_class.fromstring(image)
     return str(card.keyword).upper(), card.value

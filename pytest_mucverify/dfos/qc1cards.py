@@ -92,10 +92,19 @@ def astropy_fits() -> tuple[Any, Any, type[Any]]:
     return Card, conf, Undefined
 
 
-def _strip_strings() -> bool:
+_told_strip: list[bool] = []
+
+
+def tell_strip_header_whitespace(strip: bool) -> None:
+    """Take astropy's ``conf.strip_header_whitespace`` as told (an xdist worker is told the
+    controller's), so that a padded string value does not import astropy and numpy."""
+    _told_strip[:] = [strip]
+
+
+def strip_header_whitespace() -> bool:
     """astropy's ``conf.strip_header_whitespace`` (default True): drop a string's trailing
     blanks."""
-    return bool(astropy_fits()[1].strip_header_whitespace)
+    return _told_strip[0] if _told_strip else bool(astropy_fits()[1].strip_header_whitespace)
 
 
 # --------------------------------------------------------------------------------------------
@@ -110,7 +119,8 @@ def _typed(number: str, flag: str, text: str, strip: Callable[[], bool]) -> Qc1V
         return float(number) if "." in number or "E" in number else int(number)
     if flag:
         return flag == "T"
-    return text.rstrip() if strip() else text
+    stripped = text.rstrip()
+    return stripped if stripped == text or strip() else text
 
 
 def _simple_card(image: str, strip: Callable[[], bool]) -> tuple[str, Qc1Value] | None:
@@ -180,7 +190,7 @@ def parse_qc1_card(image: str) -> tuple[str, Qc1Value]:
 
     Raises :class:`Qc1CardError` when astropy rejects the card or reads no value from it.
     """
-    simple = _simple_card(image, _strip_strings)
+    simple = _simple_card(image, strip_header_whitespace)
     if simple is not None:
         return simple
     keyword, value, _notes = _astropy_card(image)
@@ -212,7 +222,7 @@ class Collector:
     def strip_strings(self) -> bool:
         """astropy's ``conf.strip_header_whitespace``, looked up once per scan."""
         if self._strip is None:
-            self._strip = _strip_strings()
+            self._strip = strip_header_whitespace()
         return self._strip
 
     def simple_cards(self, hdu: int, lines: str, count: int) -> bool:

@@ -15,6 +15,7 @@ import pytest
 
 from .. import __version__
 from ..catalogue import CHECKS
+from ..dfos.qc1cards import strip_header_whitespace
 from ..phases import reached
 from ..runplan import RunPlan, Target
 from .outcome import ROW_PROPERTY
@@ -37,6 +38,8 @@ SSH_INPUT = "mucverify_ssh_control"
 """workerinput key: the folder of the run's ssh control sockets, opened by the controller."""
 DOWN_INPUT = "mucverify_down"
 """workerinput key: the blades the controller's probe found dead, with the reason."""
+ASTROPY_STRIP_INPUT = "mucverify_astropy_strip_header_whitespace"
+"""workerinput key: astropy's ``conf.strip_header_whitespace`` as the controller reads it."""
 DESELECTED_OUTPUT = "mucverify_deselected"
 """workeroutput key: how many tests a worker deselected (-k, -m, --lf, --deselect)."""
 
@@ -122,8 +125,10 @@ class RunRecorder:
     @pytest.hookimpl(optionalhook=True)
     def pytest_configure_node(self, node: Any) -> None:
         """Tell each xdist worker the run date, so it skips exactly the checks waived here, and
-        the blades found dead, so it does not wait for them again."""
+        the blades found dead, so it does not wait for them again; and astropy's one setting
+        that changes a header value, so that it reads values without importing astropy."""
         node.workerinput[RUN_DATE_INPUT] = self.run_date.isoformat()
+        node.workerinput[ASTROPY_STRIP_INPUT] = strip_header_whitespace()
         node.workerinput[DOWN_INPUT] = dict(self.down)
         node.workerinput[SSH_INPUT] = self.ssh_control
 
