@@ -14,8 +14,8 @@ from typing import Any, cast
 import pytest
 
 from .. import __version__
+from ..astropysetting import AstropyStripSetting
 from ..catalogue import CHECKS
-from ..dfos.qc1cards import strip_header_whitespace
 from ..phases import reached
 from ..runplan import RunPlan, Target
 from .outcome import ROW_PROPERTY
@@ -81,6 +81,7 @@ class RunRecorder:
         self.partial = list(partial)
         self.collect_only = collect_only
         self.placeholder_written = False
+        self.astropy_strip = AstropyStripSetting()
         self.deselected = 0
         self.rows: dict[str, ResultRow] = {}
         self.problems: list[str] = []
@@ -102,10 +103,13 @@ class RunRecorder:
         row = self.rows.get(nodeid)
         return None if row is None else apply_waiver(copy.copy(row), self.waivers, self.run_date)
 
+    @pytest.hookimpl(tryfirst=True)
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         """Replace each account's last results with a placeholder that says a run is under way:
         a run killed before it ends (a timeout, a lost blade) then leaves INCOMPLETE behind, not
-        the previous run's verdict."""
+        the previous run's verdict. A run over xdist workers asks astropy's setting for them."""
+        if getattr(session.config.option, "numprocesses", None) and not self.collect_only:
+            self.astropy_strip.ask()
         if self.partial or self.collect_only:
             return  # the last full certification stays where it is
         reason = (
@@ -128,7 +132,9 @@ class RunRecorder:
         the blades found dead, so it does not wait for them again; and astropy's one setting
         that changes a header value, so that it reads values without importing astropy."""
         node.workerinput[RUN_DATE_INPUT] = self.run_date.isoformat()
-        node.workerinput[ASTROPY_STRIP_INPUT] = strip_header_whitespace()
+        strip = self.astropy_strip.answer()
+        if strip is not None:
+            node.workerinput[ASTROPY_STRIP_INPUT] = strip
         node.workerinput[DOWN_INPUT] = dict(self.down)
         node.workerinput[SSH_INPUT] = self.ssh_control
 
