@@ -15,11 +15,19 @@ REPO = Path(__file__).resolve().parents[1]
 SUITES = REPO / "pytest_mucverify" / "suites"
 
 
+NOT_INSTALLED_FOR_USE = ("-p", "no:hypothesispytest")
+"""Plugins of packages the project's own tests need (``.[test]``) and a blade that installs the
+plugin for use does not have: hypothesis's pytest plugin imports hypothesis at the end of every
+process, xdist workers included (13 MiB and up to a second of CPU each)."""
+
+
 def suite_command(site: Path, account: str, workers: int, reports: Path) -> list[str]:
-    """One run of the account (or accounts, comma-separated) against the site."""
+    """One run of the account (or accounts, comma-separated) against the site, as a blade that
+    installed the plugin for use runs it."""
     return [
         sys.executable, "-m", "pytest", str(SUITES), f"--account={account}", f"--site={site}",
-        f"--reports-dir={reports}", "-p", "no:cacheprovider", "-q", "-n", str(workers),
+        f"--reports-dir={reports}", "-p", "no:cacheprovider", *NOT_INSTALLED_FOR_USE, "-q",
+        "-n", str(workers),
     ]  # fmt: skip
 
 
