@@ -18,6 +18,8 @@ from astropy.io import fits
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pytest_mucverify import astropysetting
+from pytest_mucverify.astropysetting import AstropyStripSetting
 from pytest_mucverify.dfos import qc1cards
 from pytest_mucverify.dfos.fitscards import card_values
 from pytest_mucverify.dfos.qc1 import (
@@ -795,3 +797,13 @@ def test_the_untold_setting_is_astropys() -> None:
     with fits.conf.set_temp("strip_header_whitespace", False):
         data = cards("HIERARCH ESO QC D = 'OK      '")
         assert qc1_from_header_bytes(data).values["ESO QC D"] == "OK      "
+
+
+def test_the_controller_asks_a_child_python_for_the_strip_setting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert AstropyStripSetting().answer() is bool(fits.conf.strip_header_whitespace)
+    monkeypatch.setattr(astropysetting.sys, "executable", "/bin/false")
+    assert AstropyStripSetting().answer() is None  # the workers then ask astropy themselves
+    monkeypatch.setattr(astropysetting.sys, "executable", "/nonexistent/python")
+    assert AstropyStripSetting().answer() is None
