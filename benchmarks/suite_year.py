@@ -7,15 +7,22 @@ process tree:
 
 - the floor: ``find <both blade trees> -type f -printf '%s %T@ %p\\n'`` and ``cat`` of every file
   of the same site, i.e. every file listed and read once;
-- the verification suite at ``-n 0`` and ``-n 2`` on the year, and on the short site.
+- the verification suite at ``-n 0`` and ``-n 2`` on the year, and on the short site; at
+  ``-n 0`` on the middle site and on the base site (--base-nights, the README demo's 8).
+
+Whether time is linear in nights: a run has a part that does not depend on the nights (start-up,
+collection, the account's own checks, the reports), measured by the base site. What the year adds
+to it is compared with what the short site adds: (T year - T base) / (T short - T base) against
+the ratio of the nights the runs examined beyond the base's (read from each run's results.json),
+as well as the plain ratio T year / T short.
 
 Each run is measured in a fresh child (``--measure``): wall time, CPU time of the whole process
 tree (``getrusage(RUSAGE_CHILDREN)``, xdist's workers included) and the peak RSS of the largest
 process of it; the load average is recorded beside each run. Prints the medians, the ratios the
 README quotes and the targets, and writes them to <workdir>/suite_year.json.
 
-Run: python benchmarks/suite_year.py [--nights 365] [--short-nights 90] [--density 33]
-     [--repeat 3] [--workdir DIR]
+Run: python benchmarks/suite_year.py [--nights 365] [--short-nights 90] [--middle-nights 180]
+     [--base-nights 8] [--density 33] [--repeat 3] [--workdir DIR]
 """
 
 from __future__ import annotations
@@ -37,21 +44,25 @@ ACCOUNT = "giraffe"
 BLADES = ("muc02", "dfo23")
 
 
-def tree_rss_kib(root: int) -> int:
-    """The resident memory of a process and all its descendants, from /proc (KiB)."""
-    total, pending = 0, [root]
+def tree_memory_kib(root: int) -> tuple[int, int]:
+    """The resident (RSS) and proportional (PSS) memory of a process and all its descendants,
+    from /proc (KiB). RSS counts the pages the processes share (the interpreter, libraries) once
+    per process; PSS divides each shared page among its sharers, so the PSS of a tree is what the
+    tree as a whole holds."""
+    rss = pss = 0
+    pending = [root]
     while pending:
         pid = pending.pop()
         try:
-            status = Path(f"/proc/{pid}/status").read_text()
+            rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         except OSError:
             continue
-        total += next(
-            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
-        )
+        fields = dict(line.split()[:2] for line in rollup.splitlines()[1:])
+        rss += int(fields.get("Rss:", 0))
+        pss += int(fields.get("Pss:", 0))
         pending += [int(child) for child in children]
-    return total
+    return rss, pss
 
 
 def measure(command: list[str]) -> int:
@@ -59,9 +70,10 @@ def measure(command: list[str]) -> int:
     its largest process and the peak of all its processes together (sampled every 0.2 s)."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    peak_total = 0
+    peak_total = peak_proportional = 0
     while child.poll() is None:
-        peak_total = max(peak_total, tree_rss_kib(child.pid))
+        rss, pss = tree_memory_kib(child.pid)
+        peak_total, peak_proportional = max(peak_total, rss), max(peak_proportional, pss)
         time.sleep(0.2)
     stderr = child.stderr.read() if child.stderr else b""
     wall = time.perf_counter() - started
@@ -73,6 +85,7 @@ def measure(command: list[str]) -> int:
                 "cpu": usage.ru_utime + usage.ru_stime,
                 "peak_mib": usage.ru_maxrss / 1024,
                 "peak_total_mib": peak_total / 1024,
+                "peak_total_pss_mib": peak_proportional / 1024,
                 "returncode": child.returncode,
                 "stderr": stderr.decode(errors="replace")[-2000:],
             }
@@ -130,6 +143,12 @@ def floor_command(site: Path) -> list[str]:
     return ["sh", "-c", script]
 
 
+def examined_nights(reports: Path) -> int:
+    """The nights a run examined (its results.json's window)."""
+    results = json.loads((reports / ACCOUNT / "muc02" / "results.json").read_text())
+    return int(results["window"]["nights"])
+
+
 def median(runs: list[dict[str, Any]], field: str) -> float:
     return statistics.median(run[field] for run in runs)
 
@@ -146,6 +165,12 @@ def main() -> int:
         default=180,
         help="a third site, run at -n 0, to see whether time is a straight line in nights",
     )
+    parser.add_argument(
+        "--base-nights",
+        type=int,
+        default=8,
+        help="the smallest site, run at -n 0: the part of a run that does not grow with nights",
+    )
     parser.add_argument("--density", type=int, default=33)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/mucverify-suite-year"))
@@ -155,7 +180,8 @@ def main() -> int:
     timings_file = work / "build-seconds.json"
     timings = json.loads(timings_file.read_text()) if timings_file.is_file() else {}
     sites = {}
-    for nights in (args.nights, args.short_nights, args.middle_nights):
+    sizes = (args.nights, args.short_nights, args.middle_nights, args.base_nights)
+    for nights in sizes:
         sites[nights] = build(work / f"year-{nights}", nights, args.density, timings)
         timings_file.write_text(json.dumps(timings, indent=1))
         count, size = site_files(sites[nights])
@@ -171,8 +197,10 @@ def main() -> int:
                 f"-n 0 {nights}": suite_command(site, ACCOUNT, 0, work / f"reports-{nights}-0"),
                 f"-n 2 {nights}": suite_command(site, ACCOUNT, 2, work / f"reports-{nights}-2"),
             }
-            if nights == args.middle_nights:
+            if nights in (args.middle_nights, args.base_nights):
                 del runs[f"-n 2 {nights}"]
+            if nights == args.base_nights:
+                del runs[f"floor {nights}"]
             for name, command in runs.items():
                 result = measured(command, REPO)
                 if result["returncode"] not in (0,) and not name.startswith("floor"):
@@ -187,11 +215,14 @@ def main() -> int:
     summary = {
         name: {
             field: median(runs, field)
-            for field in ("wall", "cpu", "peak_mib", "peak_total_mib", "load")
+            for field in ("wall", "cpu", "peak_mib", "peak_total_mib", "peak_total_pss_mib", "load")
         }
         for name, runs in series.items()
     }
-    year, short, middle = args.nights, args.short_nights, args.middle_nights
+    year, short, middle, base = args.nights, args.short_nights, args.middle_nights, args.base_nights
+    examined = {
+        nights: examined_nights(work / f"reports-{nights}-0") for nights in (year, short, base)
+    }
     # the straight line through the short and the long run, and how far the middle one is off it
     per_night = (summary[f"-n 0 {year}"]["wall"] - summary[f"-n 0 {short}"]["wall"]) / (
         year - short
@@ -215,17 +246,33 @@ def main() -> int:
         "-n 0 fixed part (s)": fixed,
         "-n 0 seconds a night": per_night,
         f"-n 0 {middle} nights measured / on the line": summary[f"-n 0 {middle}"]["wall"] / on_line,
+        f"-n 0 wall beyond the {base}-night run, {year}/{short} nights": (
+            summary[f"-n 0 {year}"]["wall"] - summary[f"-n 0 {base}"]["wall"]
+        )
+        / (summary[f"-n 0 {short}"]["wall"] - summary[f"-n 0 {base}"]["wall"]),
+        f"-n 0 CPU beyond the {base}-night run, {year}/{short} nights": (
+            summary[f"-n 0 {year}"]["cpu"] - summary[f"-n 0 {base}"]["cpu"]
+        )
+        / (summary[f"-n 0 {short}"]["cpu"] - summary[f"-n 0 {base}"]["cpu"]),
+        "examined nights beyond the base, year/short (the target of the two above)": (
+            examined[year] - examined[base]
+        )
+        / (examined[short] - examined[base]),
+        "examined nights, year/short (the target of the plain ratios)": examined[year]
+        / examined[short],
     }
     print(f"\nmedians of {args.repeat} (load average at the start of each run):")
     for name, values in summary.items():
         print(
             f"  {name:12} {values['wall']:7.2f} s wall {values['cpu']:7.2f} s CPU"
-            f" {values['peak_mib']:6.0f} MiB ({values['peak_total_mib']:.0f} MiB all processes)"
+            f" {values['peak_mib']:6.0f} MiB (all processes: {values['peak_total_mib']:.0f} MiB RSS,"
+            f" {values['peak_total_pss_mib']:.0f} MiB PSS)"
             f"  load {values['load']:.1f}"
         )
+    print(f"examined nights: {examined}")
     print(
-        "ratios (targets: ≤ 3; ≤ 1.15; ≥ 1.3; nights ratio within 10 % of"
-        f" {year / short:.2f}; peak ≤ 500 MiB):"
+        "ratios (targets: ≤ 3; ≤ 1.15; ≥ 1.3; nights ratios within 10 % of the examined nights';"
+        " peak ≤ 500 MiB):"
     )
     for name, value in ratios.items():
         print(f"  {name:28} {value:.2f}")

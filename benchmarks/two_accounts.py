@@ -61,13 +61,14 @@ def main() -> int:
             print(
                 f"  round {attempt + 1} {name:5} {result['wall']:7.2f} s wall"
                 f" {result['cpu']:7.2f} s CPU {result['peak_mib']:6.0f} MiB largest process,"
-                f" {result['peak_total_mib']:6.0f} MiB all  load {result['load']:.1f}",
+                f" {result['peak_total_mib']:6.0f} MiB RSS all,"
+                f" {result['peak_total_pss_mib']:6.0f} MiB PSS all  load {result['load']:.1f}",
                 flush=True,
             )
     summary = {
         name: {
             f: statistics.median(r[f] for r in runs)
-            for f in ("wall", "cpu", "peak_mib", "peak_total_mib")
+            for f in ("wall", "cpu", "peak_mib", "peak_total_mib", "peak_total_pss_mib")
         }
         for name, runs in series.items()
     }
@@ -75,7 +76,8 @@ def main() -> int:
     for name, values in summary.items():
         print(f"  {name:5} {values['wall']:7.2f} s wall {values['cpu']:7.2f} s CPU"
               f" {values['peak_mib']:6.0f} MiB largest process,"
-              f" {values['peak_total_mib']:6.0f} MiB all")  # fmt: skip
+              f" {values['peak_total_mib']:6.0f} MiB RSS all,"
+              f" {values['peak_total_pss_mib']:6.0f} MiB PSS all")  # fmt: skip
     (work / "two_accounts.json").write_text(
         json.dumps({"build_seconds": seconds, "medians": summary, "runs": series}, indent=1)
     )
