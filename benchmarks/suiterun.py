@@ -15,10 +15,11 @@ REPO = Path(__file__).resolve().parents[1]
 SUITES = REPO / "pytest_mucverify" / "suites"
 
 
-NOT_INSTALLED_FOR_USE = ("-p", "no:hypothesispytest")
-"""Plugins of packages the project's own tests need (``.[test]``) and a blade that installs the
-plugin for use does not have: hypothesis's pytest plugin imports hypothesis at the end of every
-process, xdist workers included (13 MiB and up to a second of CPU each)."""
+NOT_INSTALLED_FOR_USE = ("-p", "no:hypothesispytest", "-p", "no:benchmark")
+"""Plugins this machine has that a blade which installs the plugin for use does not: hypothesis
+(the project's own tests need it, ``.[test]``), whose pytest plugin imports hypothesis at the end
+of every process, xdist workers included (13 MiB and up to a second of CPU each), and
+pytest-benchmark (no dependency of the project)."""
 
 
 def suite_command(site: Path, account: str, workers: int, reports: Path) -> list[str]:
