@@ -140,7 +140,8 @@ def test_workers_read_qc1_values_without_importing_astropy(
         import json, os, sys
 
         def pytest_unconfigure(config):
-            who = os.environ.get("PYTEST_XDIST_WORKER", "controller")
+            workerinput = getattr(config, "workerinput", None)
+            who = workerinput["workerid"] if workerinput else "controller"
             seen = {name: name in sys.modules for name in ("astropy", "numpy")}
             with open(os.environ["MODULES_SEEN"], "a") as out:
                 out.write(json.dumps([who, seen]) + "\\n")
