@@ -7,8 +7,9 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
+import zlib
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Generic, TypeVar
@@ -17,7 +18,6 @@ from .blade import Blade, BladeError
 from .dfos.ab import AssociationBlock, parse_ab
 from .dfos.fitscards import card_values
 from .dfos.paf import parse_paf
-from .dfos.placement import night_of
 from .dfos.qc1 import Qc1Value, qc1_from_header_bytes
 from .dfos.qc1pairing import (
     AbIndex,
@@ -32,8 +32,44 @@ from .dfos.scores import ScoreFile, parse_scores
 
 _DATE_LINE = re.compile(rb"^DATE[ \t]+(\S+)", re.M)
 FOLDERS_A_BATCH = 16
-"""Date folders read together by abs_of_folders: a dense night holds ~100 ABs."""
+"""Folders listed and read together by abs_no_night_reads: a dense night holds ~100 ABs."""
+AB_NAMES = (".ab", ".ab.gz")
+MAX_AB_BYTES = 16 * 2**20
+"""An AB is a few KiB; a gzipped one that inflates beyond this is not read."""
 PRODUCT_CARDS = ("ESO PRO CATG", "ESO PRO REC1 RAW1 NAME", "PIPEFILE")
+
+
+def is_ab_name(name: str) -> bool:
+    return name.lower().endswith(AB_NAMES)
+
+
+def _is_plain_ab(name: str) -> bool:
+    """An AB as a night's rows read it."""
+    return name.endswith(".ab")
+
+
+def gunzip_small(data: bytes) -> bytes:
+    """The content of a gzipped AB; ValueError when it is no gzip stream, is cut short, or
+    inflates beyond MAX_AB_BYTES."""
+    inflate = zlib.decompressobj(wbits=31)
+    try:
+        content = inflate.decompress(data, MAX_AB_BYTES)
+    except zlib.error as exc:
+        raise ValueError(f"not a readable gzip stream ({exc})") from None
+    if inflate.unconsumed_tail:
+        raise ValueError(f"inflates beyond {MAX_AB_BYTES} bytes: not read")
+    if not inflate.eof:
+        raise ValueError("the gzip stream is cut short")
+    return content
+
+
+@dataclass(frozen=True)
+class AbBatch:
+    abs_read: list[tuple[str, bytes]]
+    problems: list[str]
+    """a line naming each file or folder that could not be read."""
+    folders: int
+    """folders listed, each with everything below it."""
 
 
 def _ab_date(data: bytes) -> str:
@@ -135,28 +171,61 @@ class BladeData:
         paths = self.names(self.directory("DFO_AB_DIR"), lambda name: name.endswith(".ab"))
         return self.read_each(paths)
 
-    def archived_ab_folders(self) -> list[str]:
-        """The date folders of DFO_LOG_DIR, where moveProducts archives a night's ABs."""
-        logs = self.directory("DFO_LOG_DIR")
-        return sorted(
-            f"{logs}/{name}"
-            for name, kind in self.blade.list_names(logs, missing_ok=True)
-            if kind in ("d", "l") and night_of(name) is not None
-        )
-
-    def abs_of_folders(
-        self, folders: list[str], batch: int = FOLDERS_A_BATCH
-    ) -> Iterator[tuple[list[tuple[str, bytes]], list[str]]]:
-        """read_each() of the ABs of the folders, a batch of folders at a time: a year of
-        archived ABs is not held at once, only the batch the caller is judging."""
-        for start in range(0, len(folders), batch):
-            yield self.read_each(
-                [
-                    path
-                    for folder in folders[start : start + batch]
-                    for path in self.names(folder, lambda name: name.endswith(".ab"))
+    def abs_no_night_reads(
+        self, window: Collection[str], batch: int = FOLDERS_A_BATCH
+    ) -> Iterator[AbBatch]:
+        """Every AB file below DFO_AB_DIR and DFO_LOG_DIR (``.ab`` in any case, or gzipped; links
+        too) that no night's row reads, a batch of folders at a time: archived ABs of nights
+        outside the window, and ABs of any night in a month folder, a sub-folder, a folder not
+        named by a night, at the top of DFO_LOG_DIR or under another name. The active ABs of
+        DFO_AB_DIR itself are not among them: they are read once, :attr:`active_ab_files`."""
+        logs, active = self.directory("DFO_LOG_DIR"), self.directory("DFO_AB_DIR")
+        read_elsewhere = {*self.names(active, _is_plain_ab)} | {
+            path for night in window for path in self.names(f"{logs}/{night}", _is_plain_ab)
+        }
+        tops: list[tuple[str, str]] = []
+        loose: list[str] = []
+        for root in (active, logs):
+            for name, kind in sorted(self.blade.list_names(root, missing_ok=True)):
+                path = f"{root}/{name}"
+                if kind in ("f", "l") and is_ab_name(name):
+                    loose.append(path)
+                elif kind in ("d", "l"):
+                    tops.append((path, kind))
+        if loose:
+            yield self._read_abs([p for p in loose if p not in read_elsewhere], [], 0)
+        for start in range(0, len(tops), batch):
+            chunk = tops[start : start + batch]
+            paths, problems = [], []
+            for (top, kind), listing in zip(
+                chunk, self.blade.trees([top for top, _ in chunk]), strict=True
+            ):
+                problems += [
+                    f"{self.blade.name}:{error}"
+                    for error in listing.errors
+                    if not (kind == "l" and error.endswith(": Not a directory"))
                 ]
+                paths += [
+                    f"{top}/{entry.path}"
+                    for entry in listing.entries
+                    if entry.kind in ("f", "l") and is_ab_name(posixpath.basename(entry.path))
+                ]
+            yield self._read_abs(
+                [p for p in paths if p not in read_elsewhere], problems, len(chunk)
             )
+
+    def _read_abs(self, paths: list[str], problems: list[str], folders: int) -> AbBatch:
+        found, unreadable = self.read_each(paths)
+        abs_read = []
+        for path, data in found:
+            if path.lower().endswith(".gz"):
+                try:
+                    data = gunzip_small(data)
+                except ValueError as exc:
+                    unreadable.append(f"{self.blade.name}:{path}: {exc}")
+                    continue
+            abs_read.append((path, data))
+        return AbBatch(abs_read, problems + unreadable, folders)
 
     def ab_files_of_night(
         self, night: dt.date, active_only: bool = False

@@ -4,6 +4,7 @@ the window follows TODAY, and partial runs never replace the certification."""
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import subprocess
@@ -90,6 +91,39 @@ def test_an_undated_binary_ab_is_a_failed_row_naming_it(tmp_path: Path) -> None:
     row = next(r for r in results["checks"] if "outside_the_window" in r["nodeid"])
     assert row["status"] == "failed"
     assert any("GIRAF.binary.ab: no readable DATE line" in line for line in row["evidence"])
+
+
+def test_an_unclean_ab_no_nights_row_reads_fails_wherever_it_lies(tmp_path: Path) -> None:
+    """ab.clean-paths reads every AB below DFO_AB_DIR and DFO_LOG_DIR: in a month folder, a
+    sub-folder of a window night, under an upper-case or gzipped name, at the top of the logs;
+    a gzipped AB that cannot be inflated is named as unreadable."""
+    site = build_site(tmp_path / "site", accounts=("giraffe",))
+    data = tmp_path / "site/hosts/muc02/fujisan3/data/giraffe"
+    window_night = next(
+        f for f in sorted((data / "logs").glob("2013-02-2*")) if any(f.glob("*.ab"))
+    )
+    clean = next(window_night.glob("*.ab")).read_bytes()
+    assert b"\nRAWFILE" in clean or clean.startswith(b"RAWFILE")
+    unclean = clean.replace(b"/data/giraffe/raw/", b"/fujisan3/data/giraffe/raw/")
+    planted = {
+        "logs/2013-01/2013-01-15/month.ab": unclean,
+        f"logs/{window_night.name}/rerun/sub.ab": unclean,
+        "logs/2013-01-16/UPPER.AB": unclean,
+        "AB/zipped.ab.gz": gzip.compress(unclean),
+        "logs/loose.ab": unclean,
+        "logs/2013-01-17/broken.ab.gz": gzip.compress(unclean)[:40],
+    }
+    for name, content in planted.items():
+        (data / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / name).write_bytes(content)
+    results = verify(site, "giraffe", tmp_path, "-k", "clean_paths or clean").results("giraffe")
+    row = next(r for r in results["checks"] if "outside_the_window" in r["nodeid"])
+    assert row["status"] == "failed"
+    evidence = "\n".join(row["evidence"])
+    for name in planted:
+        assert f"/data/giraffe/{name}" in evidence, name
+    assert "broken.ab.gz: the gzip stream is cut short" in evidence
+    assert row["examined"]["ABs"] >= 5
 
 
 def test_a_check_that_passes_without_evidence_fails(clean_run: Path, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sized
 from itertools import chain
 
 from pytest_mucverify import check, examined, note, require_none
+from pytest_mucverify.bladedata import AbBatch
 from pytest_mucverify.context import AccountUnderTest
 from pytest_mucverify.dfos.abpaths import (
     count_path_lines,
@@ -49,8 +50,9 @@ def test_every_path_in_the_nights_abs_is_clean(account: AccountUnderTest, night:
 
 @check("ab.clean-paths")
 def test_every_ab_outside_the_window_is_clean(account: AccountUnderTest) -> None:
-    """Every AB on the muc is read: those of nights outside the run's window too, and active ABs
-    whose night cannot be told, which belong to no night's row."""
+    """Every AB on the muc is read: those of nights outside the run's window, active ABs whose
+    night cannot be told, which belong to no night's row, and any AB file below DFO_AB_DIR or
+    DFO_LOG_DIR that no night's row reads (a month folder, a sub-folder, another name)."""
     window = {str(night) for night in account.target.nights}
     problems: list[str] = []
     _, unreadable = account.muc_data.active_abs_read
@@ -62,24 +64,25 @@ def test_every_ab_outside_the_window_is_clean(account: AccountUnderTest) -> None
             problems.append(f"{path}: no readable DATE line: the AB belongs to no night")
         if date not in window:
             outside_active.append((path, data))
-    folders = [
-        folder
-        for folder in account.muc_data.archived_ab_folders()
-        if posixpath.basename(folder) not in window
-    ]
-    examined("AB folders listed", 1 + len(folders))
     read = 0
-    batches = chain([(outside_active, [])], account.muc_data.abs_of_folders(folders))
-    for outside, unreadable in batches:
-        problems += [f"{reason}  (an archived AB that cannot be read)" for reason in unreadable]
-        read += len(outside)
-        examined("ABs", len(outside))
-        examined("path lines", sum(count_path_lines(data) for _, data in outside))
-        examined("lines read for physical prefixes", sum(data.count(b"\n") for _, data in outside))
+    examined("AB folders listed", 2)
+    batches = chain([AbBatch(outside_active, [], 0)], account.muc_data.abs_no_night_reads(window))
+    for batch in batches:
+        problems += [f"{reason}  (cannot be read)" for reason in batch.problems]
+        read += len(batch.abs_read)
+        examined("AB folders listed", batch.folders)
+        examined("ABs", len(batch.abs_read))
+        examined("path lines", sum(count_path_lines(data) for _, data in batch.abs_read))
+        examined(
+            "lines read for physical prefixes",
+            sum(data.count(b"\n") for _, data in batch.abs_read),
+        )
         problems += [
-            line for path, data in outside for line in rules.unclean_paths_of_file(data, path)
+            line
+            for path, data in batch.abs_read
+            for line in rules.unclean_paths_of_file(data, path)
         ]
-    note(f"{read} ABs of nights outside {account.target.window_text}")
+    note(f"{read} ABs of nights outside {account.target.window_text} or of no night's folder")
     require_none(problems, "ABs outside the night window that are unclean or belong to no night")
 
 
