@@ -31,8 +31,8 @@ from .dfos.qc1pairing import (
 from .dfos.scores import ScoreFile, parse_scores
 
 _DATE_LINE = re.compile(rb"^DATE[ \t]+(\S+)", re.M)
-FOLDERS_A_BATCH = 16
-"""Folders listed and read together by abs_no_night_reads: a dense night holds ~100 ABs."""
+ABS_A_BATCH = 500
+"""ABs read together by abs_no_night_reads (a dense night holds ~100)."""
 AB_NAMES = (".ab", ".ab.gz")
 MAX_AB_BYTES = 16 * 2**20
 """An AB is a few KiB; a gzipped one that inflates beyond this is not read."""
@@ -69,7 +69,7 @@ class AbBatch:
     problems: list[str]
     """a line naming each file or folder that could not be read."""
     folders: int
-    """folders listed, each with everything below it."""
+    """folders searched, each with everything below it."""
 
 
 def _ab_date(data: bytes) -> str:
@@ -171,48 +171,41 @@ class BladeData:
         paths = self.names(self.directory("DFO_AB_DIR"), lambda name: name.endswith(".ab"))
         return self.read_each(paths)
 
-    def abs_no_night_reads(
-        self, window: Collection[str], batch: int = FOLDERS_A_BATCH
-    ) -> Iterator[AbBatch]:
+    def abs_no_night_reads(self, window: Collection[str]) -> Iterator[AbBatch]:
         """Every AB file below DFO_AB_DIR and DFO_LOG_DIR (``.ab`` in any case, or gzipped; links
-        too) that no night's row reads, a batch of folders at a time: archived ABs of nights
-        outside the window, and ABs of any night in a month folder, a sub-folder, a folder not
-        named by a night, at the top of DFO_LOG_DIR or under another name. The active ABs of
-        DFO_AB_DIR itself are not among them: they are read once, :attr:`active_ab_files`."""
+        too) that no night's row reads, read a batch at a time: archived ABs of nights outside
+        the window, and ABs of any night in a month folder, a sub-folder, a folder not named by a
+        night, at the top of DFO_LOG_DIR or under another name. Folders are searched as
+        ``find -H`` searches them; a link to a folder at the top of either is searched too. The
+        active ABs of DFO_AB_DIR itself are not among them: they are read once,
+        :attr:`active_ab_files`."""
         logs, active = self.directory("DFO_LOG_DIR"), self.directory("DFO_AB_DIR")
         read_elsewhere = {*self.names(active, _is_plain_ab)} | {
             path for night in window for path in self.names(f"{logs}/{night}", _is_plain_ab)
         }
-        tops: list[tuple[str, str]] = []
-        loose: list[str] = []
-        for root in (active, logs):
-            for name, kind in sorted(self.blade.list_names(root, missing_ok=True)):
-                path = f"{root}/{name}"
-                if kind in ("f", "l") and is_ab_name(name):
-                    loose.append(path)
-                elif kind in ("d", "l"):
-                    tops.append((path, kind))
-        if loose:
-            yield self._read_abs([p for p in loose if p not in read_elsewhere], [], 0)
-        for start in range(0, len(tops), batch):
-            chunk = tops[start : start + batch]
-            paths, problems = [], []
-            for (top, kind), listing in zip(
-                chunk, self.blade.trees([top for top, _ in chunk]), strict=True
-            ):
-                problems += [
-                    f"{self.blade.name}:{error}"
-                    for error in listing.errors
-                    if not (kind == "l" and error.endswith(": Not a directory"))
-                ]
-                paths += [
-                    f"{top}/{entry.path}"
-                    for entry in listing.entries
-                    if entry.kind in ("f", "l") and is_ab_name(posixpath.basename(entry.path))
-                ]
-            yield self._read_abs(
-                [p for p in paths if p not in read_elsewhere], problems, len(chunk)
-            )
+        tops = [
+            (f"{root}/{name}", True)
+            for root in (active, logs)
+            for name, kind in sorted(self.blade.list_names(root, missing_ok=True))
+            if kind == "l" and not is_ab_name(name)
+        ]
+        pending: list[str] = []
+        problems: list[str] = []
+        for top, linked in [(active, False), (logs, False), *tops]:
+            errors: list[str] = []
+            for relative, _size in self.blade.find_files(top, AB_NAMES, errors, links=True):
+                path = f"{top}/{relative}"
+                if path not in read_elsewhere:
+                    pending.append(path)
+                if len(pending) >= ABS_A_BATCH:
+                    yield self._read_abs(pending, [], 0)
+                    pending = []
+            problems += [
+                f"{self.blade.name}:{error}"
+                for error in errors
+                if not (linked and error.endswith(": Not a directory"))
+            ]
+        yield self._read_abs(pending, problems, 2 + len(tops))
 
     def _read_abs(self, paths: list[str], problems: list[str], folders: int) -> AbBatch:
         found, unreadable = self.read_each(paths)

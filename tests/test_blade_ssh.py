@@ -452,6 +452,13 @@ def test_find_files_agrees(pair: Pair) -> None:
         assert errors == []
     assert found[0] == found[1]
     assert ("plain.txt", 6) in found[0] and ("rc.sh", len(RC_TEXT)) in found[0]
+    with_links = []
+    for blade in pair.both:
+        errors = []
+        with_links.append(sorted(blade.find_files(pair.root, ("link", ".txt"), errors, links=True)))
+    assert with_links[0] == with_links[1]
+    names = [name for name, _size in with_links[0]]
+    assert "link" in names and "plain.txt" in names and "link" not in [n for n, _ in found[0]]
 
 
 def test_read_many_agrees(pair: Pair) -> None:

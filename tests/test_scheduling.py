@@ -163,11 +163,11 @@ def test_workers_read_qc1_values_without_importing_astropy(
     assert seen["gw0"] == seen["gw1"] == {"astropy": False, "numpy": False}
 
 
-def test_the_abs_outside_the_window_are_read_a_batch_of_nights_at_a_time(
+def test_the_abs_outside_the_window_are_read_a_batch_at_a_time(
     tmp_path: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """ab.clean-paths reads every archived AB of the nights outside the window, but not a year of
-    them at once: memory holds one batch of nights."""
+    them at once: memory holds one batch, and no AB is read twice."""
     calls: list[list[str]] = []
 
     def counting(self: Blade, paths: Sequence[str]) -> Any:
@@ -177,6 +177,7 @@ def test_the_abs_outside_the_window_are_read_a_batch_of_nights_at_a_time(
 
     read_many = Blade.read_many
     monkeypatch.setattr(Blade, "read_many", counting)
+    monkeypatch.setattr(bladedata, "ABS_A_BATCH", 50)
     site = build_site(tmp_path / "site", accounts=("giraffe",), nights=60)
     reports = tmp_path / "reports"
     pytester.runpytest_inprocess(
@@ -187,8 +188,14 @@ def test_the_abs_outside_the_window_are_read_a_batch_of_nights_at_a_time(
     (row,) = [r for r in results["checks"] if "outside_the_window" in (r["nodeid"] or "")]
     assert row["status"] == "passed", row
     archived = [c for c in calls if all("/logs/" in p for p in c)]
-    folders = [{p.rsplit("/", 2)[-2] for p in call} for call in archived]
-    assert len(archived) >= 2, folders
-    assert all(len(batch) <= bladedata.FOLDERS_A_BATCH for batch in folders)
-    read = {p for call in archived for p in call}
-    assert row["examined"]["ABs"] >= len(read) > 0
+    assert len(archived) >= 2, [len(c) for c in archived]
+    assert all(len(batch) <= 50 for batch in archived)
+    read = [p for call in archived for p in call]
+    assert len(read) == len(set(read))
+    on_disk = {
+        str(p).split("/muc02", 1)[1] for p in (tmp_path / "site/hosts/muc02").rglob("logs/*/*.ab")
+    }
+    assert {p.split("/fujisan3", 1)[-1] for p in read} <= {
+        p.split("/fujisan3", 1)[-1] for p in on_disk
+    }
+    assert row["examined"]["ABs"] >= len(read) > 100

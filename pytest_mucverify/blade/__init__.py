@@ -285,13 +285,16 @@ class Blade:
         return list(names)
 
     def find_files(
-        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+        self, path: str, suffixes: tuple[str, ...], errors: list[str], links: bool = False
     ) -> Iterator[tuple[str, int]]:
-        """(path relative to path, size) of the files below path whose names end with one of the
-        suffixes (any case), as ``find -iname``; lazily where the host is this machine, so memory
-        does not grow with the tree. What cannot be read is appended to errors. Not kept."""
+        """(path relative to path, size) of the files (and, with links, symbolic links) below
+        path whose names end with one of the suffixes (any case), as ``find -iname``; lazily
+        where the host is this machine, so memory does not grow with the tree. What cannot be
+        read is appended to errors. Not kept."""
         return self._asked(
-            "find_files", (path, *suffixes), lambda: self.files.find_files(path, suffixes, errors)
+            "find_files",
+            (path, *suffixes, links),
+            lambda: self.files.find_files(path, suffixes, errors, links),
         )
 
     def resolve(self, path: str) -> str:

@@ -204,16 +204,22 @@ class LocalFiles:
             return [], [f"{path}: {_reason(exc)}"]
 
     def find_files(
-        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+        self, path: str, suffixes: tuple[str, ...], errors: list[str], links: bool = False
     ) -> Iterator[tuple[str, int]]:
-        """(relative path, size) of every file below path whose name ends with one of the
-        suffixes (any case), lazily; only those files are stat'ed. Unreadable folders go to
-        errors."""
+        """(relative path, size) of every file (and link, with links) below path whose name
+        ends with one of the suffixes (any case), lazily; only those are stat'ed (a link itself,
+        not followed). Unreadable folders go to errors."""
         lowered = tuple(suffix.lower() for suffix in suffixes)
-        yield from self._matching(self.real_path(path), "", path, lowered, errors)
+        yield from self._matching(self.real_path(path), "", path, lowered, errors, links)
 
     def _matching(
-        self, folder: str, prefix: str, shown: str, suffixes: tuple[str, ...], errors: list[str]
+        self,
+        folder: str,
+        prefix: str,
+        shown: str,
+        suffixes: tuple[str, ...],
+        errors: list[str],
+        links: bool,
     ) -> Iterator[tuple[str, int]]:
         """Depth first with one open directory per level, so memory follows the depth of the
         tree, not its size."""
@@ -228,9 +234,11 @@ class LocalFiles:
             for child in scan:
                 if child.is_dir(follow_symlinks=False):
                     yield from self._matching(
-                        child.path, prefix + child.name + "/", shown, suffixes, errors
+                        child.path, prefix + child.name + "/", shown, suffixes, errors, links
                     )
-                elif child.name.lower().endswith(suffixes) and child.is_file(follow_symlinks=False):
+                elif child.name.lower().endswith(suffixes) and (
+                    child.is_file(follow_symlinks=False) or (links and child.is_symlink())
+                ):
                     try:
                         yield prefix + child.name, child.stat(follow_symlinks=False).st_size
                     except OSError as exc:

@@ -157,13 +157,14 @@ class RemoteFiles:
         return names, errors
 
     def find_files(
-        self, path: str, suffixes: tuple[str, ...], errors: list[str]
+        self, path: str, suffixes: tuple[str, ...], errors: list[str], links: bool = False
     ) -> Iterator[tuple[str, int]]:
         patterns: list[str] = []
         for suffix in suffixes:
             patterns += ["-o", "-iname", f"*{suffix}"] if patterns else ["-iname", f"*{suffix}"]
+        kinds = ["(", "-type", "f", "-o", "-type", "l", ")"] if links else ["-type", "f"]
         status, out, err = self.run(
-            "find", "-H", path, "-type", "f", "(", *patterns, ")", "-printf", r"%s\0%P\0"
+            "find", "-H", path, *kinds, "(", *patterns, ")", "-printf", r"%s\0%P\0"
         )
         if status:
             errors.extend(_find_error(line) for line in err.splitlines() if line.strip())
