@@ -3,8 +3,8 @@
 xdist's workers each start, import, collect and read the account's files on their own, which a
 run must be large enough to repay. What makes it large is the ABs it examines, more than its
 nights: ``benchmarks/auto_workers.py`` found ``-n 2`` slower than ``-n 0`` on the demo's 8 nights
-(4 account-nights of 6 ABs: 0.84) and on 45 thin nights (0.95), even on 183 thin nights (1.01),
-and faster from 15 nights of a busy account (100 ABs a night: 1.11; 45 nights: 1.52). The size of
+(4 account-nights of 6 ABs: 0.78) and on 45 thin nights (0.95), and faster on 183 thin nights
+(1.18) and from 15 nights of a busy account (100 ABs a night: 1.28; 45 nights: 1.66). The size of
 a run is estimated from the ABs of the newest night it examines on the muc.
 """
 
@@ -14,7 +14,7 @@ from .blade import BladeError
 from .context import AccountUnderTest
 from .runplan import RunPlan, Target
 
-XDIST_PAYS_FROM = 1_500
+XDIST_PAYS_FROM = 1_000
 """AB-nights (examined nights times ABs a night) from which ``-n auto`` uses xdist's workers."""
 
 
