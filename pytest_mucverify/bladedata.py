@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from .dfos.qc1pairing import (
     number_products,
     product_order,
 )
+from .dfos.qc1sources import BytesSource, GzipSource
 from .dfos.scores import ScoreFile, parse_scores
 
 _DATE_LINE = re.compile(rb"^DATE[ \t]+(\S+)", re.M)
@@ -49,17 +49,14 @@ def _is_plain_ab(name: str) -> bool:
 
 
 def gunzip_small(data: bytes) -> bytes:
-    """The content of a gzipped AB; ValueError when it is no gzip stream, is cut short, or
-    inflates beyond MAX_AB_BYTES."""
-    inflate = zlib.decompressobj(wbits=31)
-    try:
-        content = inflate.decompress(data, MAX_AB_BYTES)
-    except zlib.error as exc:
-        raise ValueError(f"not a readable gzip stream ({exc})") from None
-    if inflate.unconsumed_tail:
+    """The content of a gzipped AB (every gzip member, as ``zcat`` reads it); ValueError when
+    it is corrupt, cut short, or inflates beyond MAX_AB_BYTES."""
+    inflated = GzipSource(BytesSource(data))
+    content = inflated.read(MAX_AB_BYTES + 1)
+    if inflated.error is not None:
+        raise ValueError(inflated.error)
+    if len(content) > MAX_AB_BYTES:
         raise ValueError(f"inflates beyond {MAX_AB_BYTES} bytes: not read")
-    if not inflate.eof:
-        raise ValueError("the gzip stream is cut short")
     return content
 
 
@@ -168,7 +165,7 @@ class BladeData:
 
     @cached_property
     def active_abs_read(self) -> tuple[list[tuple[str, bytes]], list[str]]:
-        paths = self.names(self.directory("DFO_AB_DIR"), lambda name: name.endswith(".ab"))
+        paths = self.names(self.directory("DFO_AB_DIR"), _is_plain_ab)
         return self.read_each(paths)
 
     def abs_no_night_reads(self, window: Collection[str]) -> Iterator[AbBatch]:
@@ -233,7 +230,7 @@ class BladeData:
             (path, data, True) for path, data, date in self.active_ab_files if date == str(night)
         ]
         folder = f"{self.directory('DFO_LOG_DIR')}/{night}"
-        archived = self.read(self.names(folder, lambda name: name.endswith(".ab")))
+        archived = self.read(self.names(folder, _is_plain_ab))
         return found + [(path, data, False) for path, data in archived]
 
     def abs_of_night(
