@@ -19,11 +19,12 @@ class AstropyStripSetting:
     def __init__(self) -> None:
         self._child: subprocess.Popen[str] | None = None
         self._answer: bool | None = None
-        self._asked = False
+        self._settled = False
+        """whether the answer is known (or known not to come)."""
 
     def ask(self) -> None:
         """Start the child, once."""
-        if self._child is not None or self._asked:
+        if self._child is not None or self._settled:
             return
         try:
             self._child = subprocess.Popen(
@@ -33,13 +34,13 @@ class AstropyStripSetting:
                 text=True,
             )
         except OSError:
-            self._asked = True
+            self._settled = True
 
     def answer(self) -> bool | None:
         """The setting, or None when the child could not tell (each worker then asks astropy)."""
         self.ask()
-        if self._child is not None and not self._asked:
-            self._asked = True
+        if self._child is not None and not self._settled:
+            self._settled = True
             try:
                 out, _ = self._child.communicate(timeout=TIMEOUT)
                 self._answer = {"True": True, "False": False}.get(out.strip())

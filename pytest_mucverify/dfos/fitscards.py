@@ -4,7 +4,8 @@ card a line); the rest of the header is not parsed.
 A card whose value is a plain quoted string (no quote inside, as pipelines write PRO.CATG and
 PIPEFILE) is read by one regular expression; any other card of the named ones is read by
 astropy, which is imported only then (or for a string padded with blanks, to read astropy's
-``strip_header_whitespace``, unless the process was told it: see ``qc1cards``). ``tests/test_qc1_compare.py`` shows both agree with astropy.
+``strip_header_whitespace``, unless the process was told it: see ``qc1cards``).
+``tests/test_qc1_compare.py`` shows both agree with astropy.
 """
 
 from __future__ import annotations
